@@ -1,0 +1,5 @@
+"""`python -m bulletin_ssg` runs the CLI."""
+
+from .cli import main
+
+main()

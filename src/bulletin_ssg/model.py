@@ -1,0 +1,209 @@
+"""The site's data: frozen values passed from stage to stage.
+
+No IO and no third-party imports; URLs are root-relative paths starting with `/`
+(the base path of `base_url` is added by the templates' `url` filter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from .errors import Location
+
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionConfig:
+    """A section as declared in site.yaml, e.g. `focus` / 本期关注."""
+
+    key: str  #: ASCII key used in URLs
+    title: str  #: printed name, e.g. 信息直通车
+    subtitle: str | None = None  #: romanised or secondary name, e.g. ZHITONGCHE
+    description: str | None = None  #: one-line description for section pages
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteConfig:
+    """Everything site.yaml says, validated."""
+
+    title: str  #: masthead title
+    description: str = ""  #: one-line description of the periodical
+    base_url: str = "/"  #: absolute URL or path of the site root, always ending in `/`
+    language: str = "zh-CN"  #: BCP 47 tag for `<html lang>`
+    timezone: str = "Asia/Shanghai"  #: IANA zone in which issue dates are read
+    sections: tuple[SectionConfig, ...] = ()  #: in printed order
+    allow_html: bool = False  #: pass raw HTML in Markdown through instead of escaping it
+    paginate: int = 10  #: articles per page on cross-issue section pages
+    search: bool = True  #: build the Pagefind index and /search/
+    params: Mapping[str, Any] = EMPTY  #: free-form values for layouts
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: `/` or e.g. `/paper/`."""
+        rest = self.base_url.split("://", 1)[1] if "://" in self.base_url else self.base_url
+        if "://" in self.base_url:
+            slash = rest.find("/")
+            rest = rest[slash:] if slash >= 0 else "/"
+        return rest if rest.endswith("/") else rest + "/"
+
+    def section(self, name: str) -> SectionConfig | None:
+        """The section whose key or title is `name`."""
+        for section in self.sections:
+            if name in (section.key, section.title):
+                return section
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Heading:
+    """A heading inside an article body."""
+
+    level: int  #: 2..6 (the article title is the h1)
+    text: str  #: plain text
+    anchor: str  #: unique id within the article
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Link:
+    """A link or image target found in Markdown, for validation."""
+
+    target: str  #: as written
+    line: int  #: 1-based line in the source file
+    is_image: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One story, complete: front matter, rendered body, and where it came from."""
+
+    source: Location  #: the .md file (line of its first front-matter key not needed here)
+    issue_date: date  #: from the issue folder's name
+    slug: str  #: ASCII, unique within the issue
+    section: str  #: key of its section
+    title: str
+    kicker: str | None = None  #: 引题, printed above the title
+    subtitle: str | None = None  #: 副题, printed below the title
+    byline: str | None = None  #: as printed, e.g. 本报记者 曲宏
+    authors: tuple[str, ...] = ()
+    order: int | None = None  #: explicit position in its section
+    summary: str = ""  #: plain text, from front matter or the first paragraph
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    html: str = ""  #: rendered body
+    headings: tuple[Heading, ...] = ()
+    links: tuple[Link, ...] = ()
+    characters: int = 0  #: countable characters of the body, for reading time
+    extra: Mapping[str, Any] = EMPTY  #: front-matter keys we do not know, for layouts
+
+    @property
+    def url(self) -> str:
+        return f"/issues/{self.issue_date.isoformat()}/{self.slug}/"
+
+    @property
+    def reading_minutes(self) -> int:
+        """About 400 Chinese characters a minute, at least one."""
+        return max(1, round(self.characters / 400))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueInfo:
+    """What an issue folder's optional issue.yaml says."""
+
+    source: Location  #: the issue folder, or its issue.yaml
+    issue_date: date
+    number: int | None = None  #: 期号
+    volume: int | None = None  #: 卷 / total number
+    title: str | None = None  #: theme of the issue
+    editor: str | None = None
+    draft: bool = False
+    note: str | None = None  #: editorial note, e.g. why this date
+    extra: Mapping[str, Any] = EMPTY
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IssueSection:
+    """One section's articles within one issue, in order."""
+
+    section: SectionConfig
+    articles: tuple[Article, ...]
+
+    @property
+    def key(self) -> str:
+        return self.section.key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issue:
+    """A dated issue with its sections in site.yaml order (empty sections left out)."""
+
+    info: IssueInfo
+    sections: tuple[IssueSection, ...]
+
+    @property
+    def date(self) -> date:
+        return self.info.issue_date
+
+    @property
+    def url(self) -> str:
+        return f"/issues/{self.date.isoformat()}/"
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for s in self.sections for a in s.articles)
+
+    def section_url(self, key: str) -> str:
+        return f"{self.url}{key}/"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionArchive:
+    """A section across all issues, newest first."""
+
+    section: SectionConfig
+    articles: tuple[Article, ...]
+
+    @property
+    def url(self) -> str:
+        return f"/sections/{self.section.key}/"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StaticFile:
+    """A file copied as it is: an issue's image or an asset."""
+
+    source: str  #: path relative to the site root (or absolute for bundled assets)
+    url: str  #: output path, starting with `/`
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site:
+    """The assembled periodical: issues newest first, sections across issues."""
+
+    config: SiteConfig
+    issues: tuple[Issue, ...]  #: newest first
+    sections: tuple[SectionArchive, ...]  #: in site.yaml order
+    files: tuple[StaticFile, ...] = ()  #: issue files to copy
+    build_date: date | None = None  #: from SOURCE_DATE_EPOCH or the latest issue
+
+    @property
+    def latest(self) -> Issue | None:
+        return self.issues[0] if self.issues else None
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return tuple(a for issue in self.issues for a in issue.articles)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OutputFile:
+    """One file of the built site."""
+
+    path: str  #: relative to the output root, `/`-separated, no leading slash
+    content: bytes = b""
+    copy_from: str | None = None  #: absolute source path to copy instead of `content`
+    origin: str = field(default="")  #: what produced it, for collision messages
