@@ -17,6 +17,11 @@ from .errors import Location
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+def empty() -> Mapping[str, Any]:
+    """A shared read-only empty mapping, as a dataclass default factory."""
+    return EMPTY
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SectionConfig:
     """A section as declared in site.yaml, e.g. `focus` / 本期关注."""
@@ -40,7 +45,7 @@ class SiteConfig:
     allow_html: bool = False  #: pass raw HTML in Markdown through instead of escaping it
     paginate: int = 10  #: articles per page on cross-issue section pages
     search: bool = True  #: build the Pagefind index and /search/
-    params: Mapping[str, Any] = EMPTY  #: free-form values for layouts
+    params: Mapping[str, Any] = field(default_factory=empty)  #: free-form values for layouts
 
     @property
     def base_path(self) -> str:
@@ -98,7 +103,7 @@ class Article:
     headings: tuple[Heading, ...] = ()
     links: tuple[Link, ...] = ()
     characters: int = 0  #: countable characters of the body, for reading time
-    extra: Mapping[str, Any] = EMPTY  #: front-matter keys we do not know, for layouts
+    extra: Mapping[str, Any] = field(default_factory=empty)  #: front-matter keys we do not know, for layouts
 
     @property
     def url(self) -> str:
