@@ -103,7 +103,8 @@ class Article:
     headings: tuple[Heading, ...] = ()
     links: tuple[Link, ...] = ()
     characters: int = 0  #: countable characters of the body, for reading time
-    extra: Mapping[str, Any] = field(default_factory=empty)  #: front-matter keys we do not know, for layouts
+    extra: Mapping[str, Any] = field(default_factory=empty)
+    #: front-matter keys we do not know, for layouts
 
     @property
     def url(self) -> str:
@@ -127,7 +128,7 @@ class IssueInfo:
     editor: str | None = None
     draft: bool = False
     note: str | None = None  #: editorial note, e.g. why this date
-    extra: Mapping[str, Any] = EMPTY
+    extra: Mapping[str, Any] = field(default_factory=empty)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
