@@ -1,0 +1,230 @@
+"""Tests for frontmatter: splitting front matter from body, and YAML with key lines."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bulletin_ssg.errors import ConfigError, ContentError, Location
+from bulletin_ssg.frontmatter import (
+    FrontMatter,
+    describe,
+    load_yaml_document,
+    load_yaml_mapping,
+    split,
+)
+
+PATH = "content/2023-02-16/hello.md"
+
+GOOD_CASES = [
+    pytest.param(
+        "---\ntitle: Hello\nsection: focus\n---\nBody text.\n",
+        {"title": "Hello", "section": "focus"},
+        {"title": 2, "section": 3},
+        "Body text.\n",
+        5,
+        id="simple",
+    ),
+    pytest.param("---\n---", {}, {}, "", 3, id="empty"),
+    pytest.param("---\n---\n", {}, {}, "", 3, id="empty-with-newline"),
+    pytest.param("---\n# only a comment\n---\nx\n", {}, {}, "x\n", 4, id="comment-only"),
+    pytest.param(
+        "---\ntitle: A\n---\n", {"title": "A"}, {"title": 2}, "", 4, id="only-front-matter"
+    ),
+    pytest.param(
+        "---\ntitle: A\n---", {"title": "A"}, {"title": 2}, "", 4, id="only-front-matter-no-eol"
+    ),
+    pytest.param(
+        "---\ntitle: A\n---\nOne\n\n---\n\nTwo\n",
+        {"title": "A"},
+        {"title": 2},
+        "One\n\n---\n\nTwo\n",
+        4,
+        id="thematic-break-in-body",
+    ),
+    pytest.param(
+        "---\r\ntitle: A\r\ntags: [x]\r\n---\r\nOne\r\nTwo\r\n",
+        {"title": "A", "tags": ["x"]},
+        {"title": 2, "tags": 3},
+        "One\nTwo\n",
+        5,
+        id="crlf",
+    ),
+    pytest.param(
+        "\ufeff---\ntitle: A\n---\nBody\n", {"title": "A"}, {"title": 2}, "Body\n", 4, id="bom"
+    ),
+    pytest.param(
+        "---  \ntitle: A\n--- \t\nBody\n",
+        {"title": "A"},
+        {"title": 2},
+        "Body\n",
+        4,
+        id="fences-with-trailing-space",
+    ),
+    pytest.param(
+        "---\ntitle: A\n...\nBody\n", {"title": "A"}, {"title": 2}, "Body\n", 4, id="dots-closing"
+    ),
+    pytest.param(
+        "---\ntitle: A\nsummary: >\n  one\n  two\n\ntags:\n  - x\n  - y\norder: 3\n---\n\nBody\n",
+        {"title": "A", "summary": "one two\n", "tags": ["x", "y"], "order": 3},
+        {"title": 2, "summary": 3, "tags": 7, "order": 10},
+        "\nBody\n",
+        12,
+        id="key-lines-multiline-values",
+    ),
+    pytest.param(
+        "---\ndate: 2023-02-16\ndraft: true\n---\n",
+        {"date": date(2023, 2, 16), "draft": True},
+        {"date": 2, "draft": 3},
+        "",
+        5,
+        id="yaml-date-and-bool",
+    ),
+    pytest.param(
+        "---\nbase: &b {kicker: K, order: 1}\n<<: *b\norder: 2\n---\n",
+        {"base": {"kicker": "K", "order": 1}, "kicker": "K", "order": 2},
+        {"base": 2, "kicker": 3, "order": 4},
+        "",
+        6,
+        id="merge-key",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "meta", "key_lines", "body", "body_first_line"), GOOD_CASES)
+def test_splits_front_matter(
+    text: str, meta: dict[str, object], key_lines: dict[str, int], body: str, body_first_line: int
+) -> None:
+    result = split(text, PATH)
+    assert isinstance(result, FrontMatter)
+    assert (dict(result.meta), dict(result.key_lines), result.body, result.body_first_line) == (
+        meta,
+        key_lines,
+        body,
+        body_first_line,
+    )
+
+
+BAD_CASES = [
+    pytest.param("title: A\n---\nBody\n", 1, id="no-fence"),
+    pytest.param("", 1, id="empty-file"),
+    pytest.param("\n---\ntitle: A\n---\n", 1, id="blank-first-line"),
+    pytest.param("--- title: A\n---\n", 1, id="text-after-fence"),
+    pytest.param("---\ntitle: A\nBody\n", 1, id="unclosed-fence"),
+    pytest.param("---", 1, id="fence-only"),
+    pytest.param("---\n- a\n- b\n---\n", 2, id="list-yaml"),
+    pytest.param("---\njust text\n---\n", 2, id="scalar-yaml"),
+    pytest.param("---\n\n\n42\n---\n", 4, id="scalar-yaml-later-line"),
+    pytest.param("---\ntitle: A\ntags: [a, b\norder: 1\n---\n", 4, id="malformed-flow"),
+    pytest.param("---\ntitle: A\nsection: x: y\n---\n", 3, id="malformed-mapping"),
+    pytest.param('---\ntitle: "A\n---\n', 3, id="unclosed-quote"),
+    pytest.param("---\r\ntitle: A\r\n\tx: 1\r\n---\r\n", 3, id="malformed-crlf"),
+    pytest.param("\ufeff---\ntitle: A\n\nsection: x: y\n---\n", 4, id="malformed-bom"),
+    pytest.param("---\ntitle: A\ndate: 2023-02-30\n---\n", 3, id="impossible-date"),
+    pytest.param("---\ntitle: A\nx: !!int abc\n---\n", 3, id="bad-explicit-int"),
+    pytest.param("---\ntitle: A\nx: !custom 1\n---\n", 3, id="unknown-tag"),
+    pytest.param('---\ntitle: A\nx: "\x07"\n---\n', 3, id="control-character"),
+    pytest.param("---\ntitle: A\norder: 1\ntitle: B\n---\n", 4, id="duplicate-key"),
+    pytest.param(
+        "---\ntitle: A\nextra:\n  a: 1\n  b: 2\n  a: 3\n---\n", 6, id="duplicate-nested-key"
+    ),
+    pytest.param("---\ntitle: A\n2023: x\n---\n", 3, id="non-text-key"),
+    pytest.param("---\ntitle: A\n? [a]\n: b\n---\n", 3, id="list-key"),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), BAD_CASES)
+def test_rejects_bad_front_matter(text: str, line: int) -> None:
+    with pytest.raises(ContentError) as info:
+        split(text, PATH)
+    assert info.value.location is not None
+    assert (info.value.location.path, info.value.location.line) == (PATH, line)
+
+
+def test_reports_yaml_column() -> None:
+    with pytest.raises(ContentError) as info:
+        split("---\ntitle: A\ntags: [a, b\norder: 1\n---\n", PATH)
+    assert info.value.location == Location(PATH, 4, 6)
+
+
+def test_front_matter_is_read_only() -> None:
+    result = split("---\ntitle: A\n---\n", PATH)
+    with pytest.raises(TypeError):
+        result.meta["title"] = "B"  # type: ignore[index]
+
+
+def test_recursive_alias_is_accepted() -> None:
+    result = split("---\nx: &a [1, *a]\n---\n", PATH)
+    assert result.meta["x"][1] is result.meta["x"]
+
+
+def test_yaml_mapping_lines_of_nested_keys_and_items() -> None:
+    text = "title: T\nsections:\n  - key: a\n    title: A\n\n  - key: b\n    title: B\n"
+    doc = load_yaml_document(text, "site.yaml", error=ConfigError)
+    assert doc.line == 1
+    assert not doc.empty
+    assert doc.line_of("sections") == 2
+    assert doc.line_of("sections", 1) == 6
+    assert doc.line_of("sections", 1, "title") == 7
+    assert doc.line_of("sections", 1, "missing") == 6
+    assert doc.line_of("sections", 9) == 2
+    assert doc.line_of("nowhere") == 1
+
+
+def test_yaml_mapping_offsets_lines_by_first_line() -> None:
+    doc = load_yaml_document("\nnumber: 3\n", "content/2023-02-16/issue.yaml", first_line=10)
+    assert (doc.values, doc.key_lines, doc.line) == ({"number": 3}, {"number": 11}, 11)
+
+
+def test_load_yaml_mapping_gives_values_and_key_lines() -> None:
+    text = "number: 3\nnote: |\n  x\ndraft: no\n"
+    values, key_lines = load_yaml_mapping(text, "issue.yaml")
+    assert values == {"number": 3, "note": "x\n", "draft": False}
+    assert key_lines == {"number": 1, "note": 2, "draft": 4}
+
+
+NOT_A_MAPPING = "got a list, expected a mapping of keys to values"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("content/2023-02-16/issue.yaml", f"issue.yaml: {NOT_A_MAPPING}"),
+        ("content/2023-02-16/a.md", f"front matter: {NOT_A_MAPPING}"),
+    ],
+    ids=["yaml-file", "markdown-file"],
+)
+def test_names_the_document_in_messages(path: str, message: str) -> None:
+    with pytest.raises(ContentError) as info:
+        load_yaml_mapping("- a\n", path)
+    assert (info.value.message, info.value.location) == (message, Location(path, 1))
+
+
+def test_yaml_mapping_of_empty_document() -> None:
+    doc = load_yaml_document("# nothing\n", "site.yaml", first_line=1)
+    assert (doc.values, doc.key_lines, doc.empty, doc.line_of("x")) == ({}, {}, True, 1)
+
+
+def test_yaml_mapping_raises_the_given_error_type() -> None:
+    with pytest.raises(ConfigError) as info:
+        load_yaml_mapping("a: 1\na: 2\n", "site.yaml", error=ConfigError)
+    assert info.value.location == Location("site.yaml", 2)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("ten", '"ten" (str)'),
+        (None, "null"),
+        (True, "true (bool)"),
+        (date(2023, 2, 16), "2023-02-16 (date)"),
+        (2.5, "2.5 (float)"),
+        ([1], "a list"),
+        ({"a": 1}, "a mapping"),
+        ("x" * 50, '"' + "x" * 38 + "… (str)"),
+    ],
+    ids=["str", "null", "bool", "date", "float", "list", "mapping", "long"],
+)
+def test_describes_values_for_messages(value: object, text: str) -> None:
+    assert describe(value) == text
