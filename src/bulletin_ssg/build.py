@@ -52,8 +52,13 @@ def build_site(
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     config = load_config(root, base_url=base_url)
     content = load_content(root, config, drafts=drafts)
-    site = assemble(config, content.articles, content.issues, content.files,
-                    build_date=source_date(config, os.environ if environ is None else environ))
+    site = assemble(
+        config,
+        content.articles,
+        content.issues,
+        content.files,
+        build_date=source_date(config, os.environ if environ is None else environ),
+    )
     diagnostics = (*content.diagnostics, *validate(site))
     warnings = raise_on_errors(diagnostics, strict=strict)
     env = make_environment(layout_dirs(root), root=root)
@@ -124,6 +129,11 @@ def static_outputs(root: Path, site: Site) -> list[OutputFile]:
             rel = file.relative_to(assets).as_posix()
             if file.is_file() and rel not in seen and not rel.startswith(".") and "/." not in rel:
                 seen.add(rel)
-                outputs.append(OutputFile(path=f"{ASSETS_DIR}/{rel}", copy_from=str(file),
-                                          origin=f"{ASSETS_DIR}/{rel}"))
+                outputs.append(
+                    OutputFile(
+                        path=f"{ASSETS_DIR}/{rel}",
+                        copy_from=str(file),
+                        origin=f"{ASSETS_DIR}/{rel}",
+                    )
+                )
     return outputs

@@ -52,8 +52,9 @@ def main() -> None:
 
 @main.command(context_settings=CONTEXT)
 @click.option("-s", "--source", metavar="DIR", help="Site folder holding site.yaml [default: .]")
-@click.option("-d", "--destination", metavar="DIR",
-              help="Output folder [default: public/ inside the source]")
+@click.option(
+    "-d", "--destination", metavar="DIR", help="Output folder [default: public/ inside the source]"
+)
 @click.option("--base-url", metavar="URL", help="Override site.yaml's base_url.")
 @click.option("--drafts", is_flag=True, help="Include articles and issues marked draft.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")

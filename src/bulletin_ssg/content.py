@@ -27,8 +27,19 @@ CONTENT_DIR = "content"
 ISSUE_FILE = "issue.yaml"
 BUNDLE_INDEX = "index.md"
 ARTICLE_KEYS = frozenset(
-    {"title", "section", "kicker", "subtitle", "byline", "authors", "order", "summary", "tags",
-     "slug", "draft"}
+    {
+        "title",
+        "section",
+        "kicker",
+        "subtitle",
+        "byline",
+        "authors",
+        "order",
+        "summary",
+        "tags",
+        "slug",
+        "draft",
+    }
 )
 ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
 
@@ -104,7 +115,9 @@ def load_content(root: Path, config: SiteConfig, *, drafts: bool = False) -> Con
     files: list[StaticFile] = []
     content_dir = root / CONTENT_DIR
     if not content_dir.is_dir():
-        diagnostics.append(warning("no content/ folder: the site has no issues", Location(CONTENT_DIR)))
+        diagnostics.append(
+            warning("no content/ folder: the site has no issues", Location(CONTENT_DIR))
+        )
         return Content(articles=(), issues=(), files=(), diagnostics=tuple(diagnostics))
     for entry in sorted(content_dir.iterdir(), key=lambda p: p.name):
         if is_ignored(entry.name):
@@ -112,13 +125,21 @@ def load_content(root: Path, config: SiteConfig, *, drafts: bool = False) -> Con
         rel = f"{CONTENT_DIR}/{entry.name}"
         issue_date = parse_issue_date(entry.name)
         if not entry.is_dir():
-            diagnostics.append(warning("not an issue folder, ignored", Location(rel),
-                                       "articles go in content/YYYY-MM-DD/"))
+            diagnostics.append(
+                warning(
+                    "not an issue folder, ignored",
+                    Location(rel),
+                    "articles go in content/YYYY-MM-DD/",
+                )
+            )
             continue
         if issue_date is None:
-            diagnostics.append(error(
-                f"issue folder name {entry.name!r} is not a date, expected YYYY-MM-DD",
-                Location(rel)))
+            diagnostics.append(
+                error(
+                    f"issue folder name {entry.name!r} is not a date, expected YYYY-MM-DD",
+                    Location(rel),
+                )
+            )
             continue
         info = load_issue_info(entry, rel, issue_date, diagnostics)
         infos.append(info)
@@ -171,8 +192,14 @@ def collect_issue(
             continue
         path = f"{rel}/{name}"
         if entry.is_dir() and (entry / BUNDLE_INDEX).is_file():
-            add_source(entry / BUNDLE_INDEX, f"{path}/{BUNDLE_INDEX}", issue_date, name,
-                       sources, diagnostics)
+            add_source(
+                entry / BUNDLE_INDEX,
+                f"{path}/{BUNDLE_INDEX}",
+                issue_date,
+                name,
+                sources,
+                diagnostics,
+            )
             continue
         if entry.is_file() and name.endswith(".md"):
             add_source(entry, path, issue_date, name[:-3], sources, diagnostics)
@@ -267,9 +294,13 @@ def assign_slugs(
         location = Location(source.path, lines.get("slug", 1))
         if explicit is not None:
             if not isinstance(explicit, str) or not is_valid_slug(explicit):
-                diagnostics.append(error(
-                    f"'slug': got {explicit!r}, expected lowercase ASCII letters, digits, "
-                    "'-' or '_' (a slug names one folder of the output)", location))
+                diagnostics.append(
+                    error(
+                        f"'slug': got {explicit!r}, expected lowercase ASCII letters, digits, "
+                        "'-' or '_' (a slug names one folder of the output)",
+                        location,
+                    )
+                )
                 continue
             slug = explicit
         else:
@@ -281,16 +312,24 @@ def assign_slugs(
             slug = slug or "article"
             location = Location(source.path, 1)
         if slug in reserved:
-            diagnostics.append(error(
-                f"slug {slug!r} is also a section key, so its page would replace the "
-                f"section page /issues/{source.issue_date.isoformat()}/{slug}/",
-                location, "give the article another file name or a 'slug'"))
+            diagnostics.append(
+                error(
+                    f"slug {slug!r} is also a section key, so its page would replace the "
+                    f"section page /issues/{source.issue_date.isoformat()}/{slug}/",
+                    location,
+                    "give the article another file name or a 'slug'",
+                )
+            )
             continue
         other = taken.get((source.issue_date, slug))
         if other is not None:
-            diagnostics.append(error(
-                f"slug {slug!r} is already used by {other} in the same issue",
-                location, "rename one file or set a different 'slug'"))
+            diagnostics.append(
+                error(
+                    f"slug {slug!r} is already used by {other} in the same issue",
+                    location,
+                    "rename one file or set a different 'slug'",
+                )
+            )
             continue
         taken[(source.issue_date, slug)] = source.path
         slugs[source.path] = slug
@@ -377,45 +416,47 @@ def parse_article(
     if section_name and section is None:
         known = ", ".join(f"{s.key} ({s.title})" for s in config.sections)
         check.fail("section", f"unknown section {section_name!r}, expected one of: {known}")
-    article_fields = {
-        "kicker": check.text(meta, "kicker"),
-        "subtitle": check.text(meta, "subtitle"),
-        "byline": check.text(meta, "byline"),
-        "authors": check.text_list(meta, "authors", single_ok=True),
-        "order": check.integer(meta, "order"),
-        "summary": check.text(meta, "summary"),
-        "tags": check.text_list(meta, "tags"),
-        "draft": check.boolean(meta, "draft"),
-    }
+    kicker = check.text(meta, "kicker")
+    subtitle = check.text(meta, "subtitle")
+    byline = check.text(meta, "byline")
+    authors = check.text_list(meta, "authors", single_ok=True) or ()
+    order = check.integer(meta, "order")
+    summary = check.text(meta, "summary")
+    tags = check.text_list(meta, "tags") or ()
+    draft = check.boolean(meta, "draft")
     missing: list[str] = []
     resolve = make_resolver(source.path, targets, config.base_path, missing)
-    rendered = markup.render(source.front.body, first_line=source.front.body_first_line,
-                             resolve=resolve)
+    rendered = markup.render(
+        source.front.body, first_line=source.front.body_first_line, resolve=resolve
+    )
     for link in rendered.links:
         if link.target in missing:
             kind = "image" if link.is_image else "link target"
-            diagnostics.append(error(
-                f"{kind} {link.target!r} not found, expected a file of the site "
-                "(relative to this article)", Location(source.path, link.line)))
+            diagnostics.append(
+                error(
+                    f"{kind} {link.target!r} not found, expected a file of the site "
+                    "(relative to this article)",
+                    Location(source.path, link.line),
+                )
+            )
             missing = [m for m in missing if m != link.target]
     if len(diagnostics) > before or slug is None or title is None or section is None:
         return None
     extra: dict[str, Any] = {k: v for k, v in meta.items() if k not in ARTICLE_KEYS}
-    summary = article_fields["summary"] or summarize(rendered.first_paragraph)
     return Article(
         source=Location(source.path, 1),
         issue_date=source.issue_date,
         slug=slug,
         section=section.key,
         title=title,
-        kicker=article_fields["kicker"],
-        subtitle=article_fields["subtitle"],
-        byline=article_fields["byline"],
-        authors=article_fields["authors"] or (),
-        order=article_fields["order"],
-        summary=summary,
-        tags=article_fields["tags"] or (),
-        draft=bool(article_fields["draft"]),
+        kicker=kicker,
+        subtitle=subtitle,
+        byline=byline,
+        authors=authors,
+        order=order,
+        summary=summary or summarize(rendered.first_paragraph),
+        tags=tags,
+        draft=draft,
         html=rendered.html,
         headings=rendered.headings,
         links=rendered.links,

@@ -6,7 +6,7 @@ Stdlib only; nothing here prints or exits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,7 @@ class Location:
         return text
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a diagnostic is; `--strict` promotes warnings to errors."""
 
     ERROR = "error"

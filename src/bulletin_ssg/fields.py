@@ -1,6 +1,6 @@
 """Typed reads of YAML mapping values, each mistake a Diagnostic at the key's line.
 
-Shared by front matter and issue.yaml checks; stdlib only, no IO.
+Shared by front matter and issue.yaml checks; no IO.
 """
 
 from __future__ import annotations
@@ -10,14 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import Diagnostic, Location, error
-
-
-def describe(value: Any) -> str:
-    """`"abc" (str)`: a found value as an error message shows it."""
-    shown = repr(value) if not isinstance(value, str) else f'"{value}"'
-    if len(shown) > 40:
-        shown = shown[:37] + "..."
-    return f"{shown} ({type(value).__name__})"
+from .frontmatter import describe
 
 
 class Checker:
@@ -48,8 +41,9 @@ class Checker:
         if value is None:
             if required:
                 where = self.location(key) if key in meta else Location(self.path, 1)
-                self.diagnostics.append(error(f"{key!r} is missing, expected a non-empty text",
-                                              where))
+                self.diagnostics.append(
+                    error(f"{key!r} is missing, expected a non-empty text", where)
+                )
             return None
         if not isinstance(value, str):
             self.wrong(key, value, "text (quote it if it looks like a number or date)")

@@ -47,14 +47,16 @@ def check_destination(out_dir: Path, protected: Iterable[Path]) -> None:
 def write_output(
     files: Iterable[OutputFile], out_dir: Path, *, protected: Iterable[Path] = ()
 ) -> int:
-    """Write all files into a staging folder beside `out_dir`, then swap it in; returns the count."""
+    """Stage every file beside `out_dir`, then swap the stage in; return the file count."""
     check_destination(out_dir, protected)
     ordered: dict[str, OutputFile] = {}
     for file in files:
         path = check_path(file.path)
         if path in ordered:
             first = ordered[path].origin or "another file"
-            raise OutputError(f"two outputs for {path}: {first} and {file.origin or 'another file'}")
+            raise OutputError(
+                f"two outputs for {path}: {first} and {file.origin or 'another file'}"
+            )
         ordered[path] = file
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))

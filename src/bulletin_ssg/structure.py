@@ -14,8 +14,8 @@ from .model import (
     IssueInfo,
     IssueSection,
     SectionArchive,
-    SiteConfig,
     Site,
+    SiteConfig,
     StaticFile,
 )
 

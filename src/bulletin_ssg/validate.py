@@ -27,13 +27,16 @@ def check_url_collisions(site: Site) -> list[Diagnostic]:
     for file in site.files:
         page_url = file.url.rsplit("/", 1)[0] + "/"
         if file.url.endswith("/index.html") and page_url in owners:
-            found.append(error(
-                f"file would replace the page of {owners[page_url]} at {page_url}",
-                Location(file.source), "rename the file"))
+            found.append(
+                error(
+                    f"file would replace the page of {owners[page_url]} at {page_url}",
+                    Location(file.source),
+                    "rename the file",
+                )
+            )
         owner = owners.get(file.url)
         if owner is not None:
-            found.append(error(f"file collides with {owner} at {file.url}",
-                               Location(file.source)))
+            found.append(error(f"file collides with {owner} at {file.url}", Location(file.source)))
         owners.setdefault(file.url, file.source)
     return found
 
@@ -41,8 +44,11 @@ def check_url_collisions(site: Site) -> list[Diagnostic]:
 def check_issues(site: Site) -> list[Diagnostic]:
     """An issue folder with no published article is most likely a mistake."""
     return [
-        warning("issue has no articles, so it is not published",
-                issue.info.source, "add an article or remove the folder")
+        warning(
+            "issue has no articles, so it is not published",
+            issue.info.source,
+            "add an article or remove the folder",
+        )
         for issue in site.issues
         if not issue.articles
     ]
