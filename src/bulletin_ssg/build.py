@@ -52,6 +52,7 @@ def build_site(
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     config = load_config(root, base_url=base_url)
     content = load_content(root, config, drafts=drafts)
+    raise_on_errors(content.diagnostics, strict=False)
     site = assemble(
         config,
         content.articles,

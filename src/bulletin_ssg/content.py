@@ -17,7 +17,7 @@ from urllib.parse import unquote
 
 from . import fields
 from .errors import ContentError, Diagnostic, Location, error, warning
-from .frontmatter import FrontMatter, load_yaml_mapping, split
+from .frontmatter import FrontMatter, describe, load_yaml_mapping, split
 from .markup import Markup
 from .model import Article, IssueInfo, SiteConfig, StaticFile
 from .slugs import is_valid_slug, slugify
@@ -256,7 +256,9 @@ def finish(
     articles: list[Article] = []
     skipped = 0
     for source in sources:
-        article = parse_article(source, slugs[source.path], config, markup, targets, diagnostics)
+        article = parse_article(
+            source, slugs.get(source.path), config, markup, targets, diagnostics
+        )
         if article is None:
             continue
         if (article.draft or article.issue_date in draft_issues) and not drafts:
@@ -296,8 +298,8 @@ def assign_slugs(
             if not isinstance(explicit, str) or not is_valid_slug(explicit):
                 diagnostics.append(
                     error(
-                        f"'slug': got {explicit!r}, expected lowercase ASCII letters, digits, "
-                        "'-' or '_' (a slug names one folder of the output)",
+                        f"'slug': got {describe(explicit)}, expected lowercase ASCII letters, "
+                        "digits, '-' or '_' (a slug names one folder of the output)",
                         location,
                     )
                 )

@@ -131,11 +131,16 @@ def load_yaml_document(
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and _at_end(text, exc.problem_mark):
+            # An unclosed quote or bracket fails at the end of the text; point at its opening.
+            mark = exc.context_mark
         line = first_line + (mark.line if mark is not None else 0)
         column = mark.column + 1 if mark is not None else None
-        raise error(
-            f"invalid YAML in {what}: {exc.problem or exc.context}", Location(path, line, column)
-        ) from exc
+        problem = exc.problem or exc.context
+        if mark is exc.context_mark and exc.context:
+            opened = exc.context.removeprefix("while parsing ").removeprefix("while scanning ")
+            problem = f"{opened} is never closed"
+        raise error(f"invalid YAML in {what}: {problem}", Location(path, line, column)) from exc
     except yaml.reader.ReaderError as exc:
         bad = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
         where = text.find(bad)
@@ -176,6 +181,13 @@ def load_yaml_document(
     return YamlMapping(
         values, key_lines, root.start_mark.line + first_line, False, root, first_line
     )
+
+
+def _at_end(text: str, mark: yaml.Mark | None) -> bool:
+    """Whether a YAML error mark sits past the last non-blank text."""
+    if mark is None:
+        return False
+    return not text[mark.index :].strip()
 
 
 def describe(value: Any) -> str:
