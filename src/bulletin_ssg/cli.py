@@ -80,3 +80,56 @@ def build(
         f"({report.issues} issues, {report.articles} articles{drafts_note}) "
         f"in {seconds:.2f} s into {out_dir}"
     )
+
+
+@main.command("import", context_settings=CONTEXT)
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--issue",
+    "issue",
+    required=True,
+    metavar="YYYY-MM-DD",
+    help="Date of the issue the page belongs to.",
+)
+@click.option(
+    "--section",
+    "default_section",
+    metavar="KEY",
+    help="Section for stories above the page's first section label.",
+)
+@click.option("-s", "--source", metavar="DIR", help="Site folder holding site.yaml [default: .]")
+@click.option("--dry-run", is_flag=True, help="Print the plan; write nothing.")
+@click.option("--force", is_flag=True, help="Overwrite existing article files.")
+def import_page(
+    page: Path,
+    issue: str,
+    default_section: str | None,
+    source: str | None,
+    dry_run: bool,
+    force: bool,
+) -> None:
+    """Turn the plain text of a printed page into Markdown articles of one issue."""
+    from .config import load_config
+    from .content import decode
+    from .importer import describe_plan, parse_issue_date, parse_page, write_plan
+
+    root = site_root(source)
+    try:
+        issue_date = parse_issue_date(issue)
+    except SiteError as exc:
+        raise click.BadParameter(exc.message, param_hint="--issue") from exc
+    try:
+        config = load_config(root)
+        text = decode(page.read_bytes(), str(page))
+        plan = parse_page(text, config, path=str(page), default_section=default_section)
+        if dry_run:
+            click.echo(describe_plan(plan))
+            return
+        written = write_plan(plan, root / "content" / issue_date.isoformat(), force=force)
+    except SiteError as exc:
+        fail(exc)
+        return
+    show_diagnostics(plan.diagnostics)
+    for path in written:
+        click.echo(f"wrote {path}")
+    click.echo(f"Imported {len(plan.stories)} stories into content/{issue_date.isoformat()}/")
