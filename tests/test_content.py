@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bulletin_ssg.config import load_config
+from bulletin_ssg.content import decode, load_content, parse_issue_date
+from bulletin_ssg.errors import ContentError, Location
+
+SITE_YAML = (
+    "title: 报\nsections:\n  - key: news\n    title: 要闻\n  - key: opinion\n    title: 评论\n"
+)
+MakeSite = Callable[[dict[str, str | bytes]], Path]
+
+
+def article(
+    title: str = "标题", section: str = "news", extra: str = "", body: str = "正文。"
+) -> str:
+    return f"---\ntitle: {title}\nsection: {section}\n{extra}---\n{body}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2023-02-16", date(2023, 2, 16)),
+        ("2024-02-29", date(2024, 2, 29)),
+        ("2023-02-29", None),
+        ("2023-2-16", None),
+        ("20230216", None),
+        ("drafts", None),
+    ],
+    ids=["ok", "leap-day", "not-leap", "short-month", "no-dashes", "word"],
+)
+def test_parses_issue_folder_names(name: str, expected: date | None) -> None:
+    assert parse_issue_date(name) == expected
+
+
+def test_decode_names_line_and_suggests_gbk() -> None:
+    data = "---\ntitle: 标题\n".encode("gbk")
+    with pytest.raises(ContentError) as caught:
+        decode(data, "content/2024-01-04/a.md")
+    assert caught.value.location == Location("content/2024-01-04/a.md", 2)
+    assert caught.value.hint is not None and "GBK" in caught.value.hint
+
+
+def load(make_site: MakeSite, files: dict[str, str | bytes], drafts: bool = False):  # type: ignore[no-untyped-def]
+    root = make_site({"site.yaml": SITE_YAML, **files})
+    return load_content(root, load_config(root), drafts=drafts)
+
+
+def test_chinese_file_name_gets_pinyin_slug_and_fields(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/产业联合党委.md": article(
+                section="要闻", extra="authors: 曲宏\ntags: [党建]\nweather: 晴\norder: 2\n"
+            ),
+        },
+    )
+    assert content.diagnostics == ()
+    (only,) = content.articles
+    assert only.slug == "chan-ye-lian-he-dang-wei"
+    assert only.section == "news"
+    assert only.authors == ("曲宏",)
+    assert only.tags == ("党建",)
+    assert only.order == 2
+    assert dict(only.extra) == {"weather": "晴"}
+    assert only.url == "/issues/2024-01-04/chan-ye-lian-he-dang-wei/"
+
+
+def test_relative_links_resolve_to_published_urls(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/a.md": article(
+                body="![图](images/p.svg)\n\n[乙](b.md#小节) [旧](../2024-01-01/)"
+            ),
+            "content/2024-01-04/b.md": article(),
+            "content/2024-01-04/images/p.svg": "<svg/>",
+            "content/2024-01-01/c.md": article(),
+        },
+    )
+    assert content.diagnostics == ()
+    html = next(a.html for a in content.articles if a.slug == "a")
+    assert 'src="/issues/2024-01-04/images/p.svg"' in html
+    assert 'href="/issues/2024-01-04/b/#%E5%B0%8F%E8%8A%82"' in html  # browsers decode it
+    assert 'href="/issues/2024-01-01/"' in html
+    assert [f.url for f in content.files] == ["/issues/2024-01-04/images/p.svg"]
+
+
+def test_bundle_files_are_published_beside_the_article(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/果园/index.md": article(body="![](photo.svg)"),
+            "content/2024-01-04/果园/photo.svg": "<svg/>",
+        },
+    )
+    assert content.diagnostics == ()
+    assert content.articles[0].slug == "guo-yuan"
+    assert [(f.source, f.url) for f in content.files] == [
+        ("content/2024-01-04/果园/photo.svg", "/issues/2024-01-04/guo-yuan/photo.svg")
+    ]
+    assert 'src="/issues/2024-01-04/guo-yuan/photo.svg"' in content.articles[0].html
+
+
+def test_drafts_and_draft_issues(make_site: MakeSite) -> None:
+    files: dict[str, str | bytes] = {
+        "content/2024-01-04/a.md": article(extra="draft: true\n"),
+        "content/2024-01-04/b.md": article(),
+        "content/2024-01-11/issue.yaml": "draft: true\n",
+        "content/2024-01-11/c.md": article(),
+    }
+    plain = load(make_site, files)
+    assert [a.slug for a in plain.articles] == ["b"]
+    assert plain.drafts_skipped == 2
+    assert [i.issue_date.day for i in plain.issues] == [4]
+    shown = load(make_site, files, drafts=True)
+    assert sorted((a.slug, a.draft) for a in shown.articles) == [
+        ("a", True),
+        ("b", False),
+        ("c", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"content/2024-01-04/issue.yaml": "numbr: 3\n"}, ("content/2024-01-04/issue.yaml", 1)),
+        ({"content/2024-01-04/issue.yaml": "number: 三\n"}, ("content/2024-01-04/issue.yaml", 1)),
+        (
+            {"content/2024-01-04/focus.md": article(extra="slug: news\n")},
+            ("content/2024-01-04/focus.md", 4),
+        ),
+        ({"content/2024-01-04/news.md": article()}, ("content/2024-01-04/news.md", 1)),
+        ({"content/2024-01-04/a.md": article(title="2023")}, ("content/2024-01-04/a.md", 2)),
+        (
+            {"content/2024-01-04/a.md": article(extra="authors: [曲宏, 3]\n")},
+            ("content/2024-01-04/a.md", 4),
+        ),
+    ],
+    ids=[
+        "issue-unknown-key",
+        "issue-number-type",
+        "slug-is-section-key",
+        "file-name-is-section-key",
+        "title-not-text",
+        "author-not-text",
+    ],
+)
+def test_reports_problem_at_its_line(
+    make_site: MakeSite, files: dict[str, str | bytes], where: tuple[str, int]
+) -> None:
+    content = load(make_site, files)
+    errors = [d for d in content.diagnostics if d.is_error]
+    assert [(d.location.path, d.location.line) for d in errors if d.location] == [where]
+
+
+def test_reports_every_broken_file_in_one_run(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/a.md": "no front matter\n",
+            "content/2024-01-04/b.md": article(section="体育"),
+            "content/2024-01-04/c.md": article(body="![](missing.png)"),
+            "content/2024-13-01/d.md": article(),
+        },
+    )
+    assert sorted(
+        (d.location.path, d.location.line) for d in content.diagnostics if d.location
+    ) == [
+        ("content/2024-01-04/a.md", 1),
+        ("content/2024-01-04/b.md", 3),
+        ("content/2024-01-04/c.md", 5),
+        ("content/2024-13-01", None),
+    ]
