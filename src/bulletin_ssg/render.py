@@ -1,0 +1,312 @@
+"""Site + Jinja environment -> the HTML pages of the site, as OutputFiles.
+
+Decides which pages exist, their URLs and what each layout receives; writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .model import Article, Issue, IssueSection, OutputFile, SectionArchive, Site
+from .templates import cn_date, render_template
+
+#: Articles shorter than this (Article.characters) may be printed in full on section pages.
+BRIEF_CHARACTERS = 600
+
+_URL_ATTRIBUTE = re.compile(r'\s(?:href|src|srcset|poster|action)="([^"]*)"')
+_ID_ATTRIBUTE = re.compile(r"\sid=")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    """What every layout knows about the page it renders."""
+
+    kind: str  #: the layout's stem: index, issue, issue_section, article, section, archive, 404
+    title: str  #: the page's own title, e.g. the article's (base.html adds the site title)
+    description: str  #: for `<meta name="description">`
+    url: str  #: root-relative URL of the page, e.g. `/issues/2023-02-16/`
+
+    @property
+    def layout(self) -> str:
+        return f"{self.kind}.html"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NavLink:
+    """One link of the site navigation."""
+
+    title: str
+    url: str  #: root-relative
+    current: str | None = None  #: value for aria-current: "page", "true" or None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageLink:
+    """One numbered page of a paginated list."""
+
+    number: int  #: 1-based
+    url: str  #: root-relative
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Paginator:
+    """One page of a section's articles across issues."""
+
+    number: int  #: this page, 1-based
+    pages: tuple[PageLink, ...]  #: all pages, in order
+    items: tuple[Article, ...]  #: the articles on this page
+    total: int  #: articles on all pages
+
+    @property
+    def count(self) -> int:
+        return len(self.pages)
+
+    @property
+    def url(self) -> str:
+        return self.pages[self.number - 1].url
+
+    @property
+    def prev_url(self) -> str | None:
+        return self.pages[self.number - 2].url if self.number > 1 else None
+
+    @property
+    def next_url(self) -> str | None:
+        return self.pages[self.number].url if self.number < self.count else None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Entry:
+    """An article on an issue's section page; `full` when its whole text is printed there."""
+
+    article: Article
+    full: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    issues: tuple[Issue, ...]  #: newest first
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArchiveYear:
+    year: int
+    months: tuple[ArchiveMonth, ...]  #: newest first
+
+
+def render_pages(site: Site, env: jinja2.Environment, *, root: Path) -> tuple[OutputFile, ...]:
+    """Every HTML page of the site, in a fixed order."""
+    return tuple(
+        OutputFile(
+            path=output_path(page.url),
+            content=render_template(env, page.layout, values, root=root).encode("utf-8"),
+            origin=origin,
+        )
+        for page, values, origin in _pages(site)
+    )
+
+
+def output_path(url: str) -> str:
+    """`/issues/x/` → `issues/x/index.html`; `/404.html` → `404.html`."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def context(site: Site, page: Page, **values: Any) -> dict[str, Any]:
+    """The values a layout receives: the common ones, then the page's own.
+
+    The single place to add what base.html needs on every page.
+    """
+    common: dict[str, Any] = {
+        "site": site,
+        "config": site.config,
+        "page": page,
+        "nav": nav_links(site, page),
+        "issue": None,
+    }
+    return common | values
+
+
+def nav_links(site: Site, page: Page) -> tuple[NavLink, ...]:
+    """首页, the sections, 往期回顾, with aria-current on the one the page is, or is under."""
+    targets = [
+        ("首页", "/"),
+        *((s.section.title, s.url) for s in site.sections),
+        ("往期回顾", "/archive/"),
+    ]
+
+    def current(url: str) -> str | None:
+        if page.url == url:
+            return "page"
+        if url != "/" and page.kind == "section" and page.url.startswith(url):
+            return "true"
+        return None
+
+    return tuple(NavLink(title=t, url=u, current=current(u)) for t, u in targets)
+
+
+def paginate(archive: SectionArchive, per_page: int) -> tuple[Paginator, ...]:
+    """The pages of a section archive; page 1 is the section's URL, then `page/<n>/`."""
+    per_page = max(1, per_page)
+    chunks = [archive.articles[i : i + per_page] for i in range(0, len(archive.articles), per_page)]
+    chunks = chunks or [()]
+    links = tuple(
+        PageLink(number=n, url=archive.url if n == 1 else f"{archive.url}page/{n}/")
+        for n in range(1, len(chunks) + 1)
+    )
+    return tuple(
+        Paginator(number=n, pages=links, items=chunk, total=len(archive.articles))
+        for n, chunk in enumerate(chunks, start=1)
+    )
+
+
+def archive_years(issues: tuple[Issue, ...]) -> tuple[ArchiveYear, ...]:
+    """Issues grouped by year, then month, newest first throughout."""
+    ordered = sorted(issues, key=lambda i: i.date, reverse=True)
+    return tuple(
+        ArchiveYear(
+            year=year,
+            months=tuple(
+                ArchiveMonth(year=year, month=month, issues=tuple(group))
+                for month, group in groupby(in_year, key=lambda i: i.date.month)
+            ),
+        )
+        for year, in_year in groupby(ordered, key=lambda i: i.date.year)
+    )
+
+
+def printable_in_full(article: Article) -> bool:
+    """A brief whose body can sit on another page: no ids to clash, no relative URLs to break."""
+    if article.characters >= BRIEF_CHARACTERS:
+        return False
+    if _ID_ATTRIBUTE.search(article.html):
+        return False
+    return all(
+        target.startswith(("/", "http://", "https://", "mailto:"))
+        for target in _URL_ATTRIBUTE.findall(article.html)
+    )
+
+
+def issue_heading(issue: Issue) -> str:
+    """2023年2月16日 第5期, or just the date when the number is unknown."""
+    text = cn_date(issue.date)
+    return f"{text} 第{issue.info.number}期" if issue.info.number is not None else text
+
+
+# -- the pages ---------------------------------------------------------------------------------
+
+_Rendered = tuple[Page, dict[str, Any], str]
+
+
+def _pages(site: Site) -> Iterator[_Rendered]:
+    yield _front_page(site)
+    for position, issue in enumerate(site.issues):
+        newer = site.issues[position - 1] if position > 0 else None
+        older = site.issues[position + 1] if position + 1 < len(site.issues) else None
+        yield from _issue_pages(site, issue, newer=newer, older=older)
+    for archive in site.sections:
+        yield from _section_pages(site, archive)
+    yield _archive_page(site)
+    yield _not_found_page(site)
+
+
+def _front_page(site: Site) -> _Rendered:
+    config = site.config
+    page = Page(kind="index", title=config.title, description=config.description, url="/")
+    return page, context(site, page, issue=site.latest), "front page"
+
+
+def _issue_pages(
+    site: Site, issue: Issue, *, newer: Issue | None, older: Issue | None
+) -> Iterator[_Rendered]:
+    source = issue.info.source.path
+    description = issue.info.title or site.config.description
+    page = Page(kind="issue", title=issue_heading(issue), description=description, url=issue.url)
+    yield (
+        page,
+        context(site, page, issue=issue, newer_issue=newer, older_issue=older),
+        f"issue {source}",
+    )
+    for part in issue.sections:
+        yield _issue_section_page(site, issue, part)
+    placed = [(part, article) for part in issue.sections for article in part.articles]
+    for position, (part, article) in enumerate(placed):
+        previous = placed[position - 1][1] if position > 0 else None
+        following = placed[position + 1][1] if position + 1 < len(placed) else None
+        yield _article_page(site, issue, part, article, previous, following)
+
+
+def _issue_section_page(site: Site, issue: Issue, part: IssueSection) -> _Rendered:
+    page = Page(
+        kind="issue_section",
+        title=f"{part.section.title} · {cn_date(issue.date)}",
+        description=part.section.description or site.config.description,
+        url=issue.section_url(part.key),
+    )
+    entries = tuple(Entry(article=a, full=printable_in_full(a)) for a in part.articles)
+    values = context(site, page, issue=issue, issue_section=part, entries=entries)
+    return page, values, f"issue {issue.info.source.path} section {part.key}"
+
+
+def _article_page(
+    site: Site,
+    issue: Issue,
+    part: IssueSection,
+    article: Article,
+    previous: Article | None,
+    following: Article | None,
+) -> _Rendered:
+    page = Page(
+        kind="article",
+        title=article.title,
+        description=article.summary or site.config.description,
+        url=article.url,
+    )
+    values = context(
+        site,
+        page,
+        issue=issue,
+        issue_section=part,
+        article=article,
+        prev_article=previous,
+        next_article=following,
+    )
+    return page, values, str(article.source)
+
+
+def _section_pages(site: Site, archive: SectionArchive) -> Iterator[_Rendered]:
+    section = archive.section
+    for paginator in paginate(archive, site.config.paginate):
+        title = (
+            section.title if paginator.number == 1 else f"{section.title} · 第{paginator.number}页"
+        )
+        page = Page(
+            kind="section",
+            title=title,
+            description=section.description or site.config.description,
+            url=paginator.url,
+        )
+        values = context(site, page, section=archive, paginator=paginator)
+        yield page, values, f"section {section.key} page {paginator.number}"
+
+
+def _archive_page(site: Site) -> _Rendered:
+    page = Page(
+        kind="archive", title="往期回顾", description=site.config.description, url="/archive/"
+    )
+    return page, context(site, page, years=archive_years(site.issues)), "archive"
+
+
+def _not_found_page(site: Site) -> _Rendered:
+    page = Page(
+        kind="404", title="页面未找到", description=site.config.description, url="/404.html"
+    )
+    return page, context(site, page), "404 page"
