@@ -507,7 +507,7 @@ def test_a_site_layout_error_names_the_site_file(tmp_path: Path) -> None:
         '{% extends "base.html" %}\n{% block content %}\n{{ years.nope }}\n{% endblock %}\n',
         encoding="utf-8",
     )
-    env = make_environment([Path("layouts"), LAYOUTS], root=tmp_path)
+    env = make_environment([tmp_path / "layouts", LAYOUTS], root=tmp_path)
     with pytest.raises(LayoutError) as caught:
         render_pages(make_site(), env, root=tmp_path)
     assert caught.value.location == Location("layouts/archive.html", 3)

@@ -34,13 +34,13 @@ def write_layouts(folder: Path, files: dict[str, str]) -> Path:
 
 def render_one(tmp_path: Path, text: str, config: SiteConfig = PAPER, **values: Any) -> str:
     write_layouts(tmp_path / "layouts", {"page.html": text})
-    env = make_environment([Path("layouts")], root=tmp_path)
+    env = make_environment([tmp_path / "layouts"], root=tmp_path)
     return render_template(env, "page.html", {"config": config, **values}, root=tmp_path)
 
 
 def layout_error(tmp_path: Path, files: dict[str, str], name: str, **values: Any) -> LayoutError:
     write_layouts(tmp_path / "layouts", files)
-    env = make_environment([Path("layouts")], root=tmp_path)
+    env = make_environment([tmp_path / "layouts"], root=tmp_path)
     with pytest.raises(LayoutError) as caught:
         render_template(env, name, {"config": PAPER, **values}, root=tmp_path)
     return caught.value
@@ -144,6 +144,19 @@ def test_first_layout_folder_wins_file_by_file(tmp_path: Path) -> None:
     assert render_template(env, "page.html", context, root=tmp_path) == "bundled"
 
 
+def test_relative_site_root_and_layout_dirs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_layouts(tmp_path / "site" / "layouts", {"page.html": "site\n{{ nothing }}\n"})
+    bundled = write_layouts(tmp_path / "bundled", {"page.html": "bundled"})
+    monkeypatch.chdir(tmp_path)
+    root = Path("site")
+    env = make_environment([root / "layouts", bundled], root=root)
+    with pytest.raises(LayoutError) as caught:
+        render_template(env, "page.html", {"config": PAPER}, root=root)
+    assert caught.value.location == Location("layouts/page.html", 2)
+
+
 # -- errors ------------------------------------------------------------------------------------
 
 
@@ -215,7 +228,7 @@ def test_missing_layout_names_where_it_was_looked_for(tmp_path: Path) -> None:
 
 def test_url_filter_without_config_is_a_layout_error(tmp_path: Path) -> None:
     write_layouts(tmp_path / "layouts", {"page.html": "\n{{ '/'|url }}\n"})
-    env = make_environment([Path("layouts")], root=tmp_path)
+    env = make_environment([tmp_path / "layouts"], root=tmp_path)
     with pytest.raises(LayoutError) as caught:
         render_template(env, "page.html", {}, root=tmp_path)
     assert caught.value.location == Location("layouts/page.html", 2)
@@ -225,7 +238,7 @@ def test_error_in_bundled_layout_is_named_under_layouts(tmp_path: Path) -> None:
     bundled = write_layouts(tmp_path / "bundled" / "themes", {"article.html": "\n\n{{ nope }}\n"})
     site = tmp_path / "site"
     site.mkdir()
-    env = make_environment([Path("layouts"), bundled], root=site)
+    env = make_environment([site / "layouts", bundled], root=site)
     with pytest.raises(LayoutError) as caught:
         render_template(env, "article.html", {"config": PAPER}, root=site)
     assert caught.value.location == Location("layouts/article.html", 3)

@@ -32,10 +32,11 @@ WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "�
 def make_environment(layout_dirs: Sequence[Path], *, root: Path) -> jinja2.Environment:
     """A strict, autoescaping environment; the first of `layout_dirs` holding a name wins.
 
-    Relative `layout_dirs` are taken relative to `root`, the site root.
+    Relative `layout_dirs` are read from the current directory, like any path. `root` is the
+    site root; render_template locates layout errors relative to it.
     """
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(root / d) for d in layout_dirs]),
+        loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
