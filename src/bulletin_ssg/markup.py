@@ -298,7 +298,10 @@ def _render_softbreak(
 def _render_table_open(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
-    return '<div class="table-wrap">\n' + self.renderToken(tokens, idx, options, env)
+    return (
+        '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">\n'
+        + self.renderToken(tokens, idx, options, env)
+    )
 
 
 def _render_table_close(
