@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ from click.testing import CliRunner
 
 from bulletin_ssg import __version__
 from bulletin_ssg.cli import main
+
+from .conftest import REPO
 
 
 def test_version(runner: CliRunner) -> None:
@@ -97,3 +100,103 @@ def test_import_rejects_impossible_issue_date(runner: CliRunner, sample_site: Pa
         main, ["import", str(SEED_PAGE), "--issue", "2023-02-30", "-s", str(sample_site)]
     )
     assert result.exit_code == 2
+
+
+def test_check_reports_advice_as_located_json(runner: CliRunner, sample_site: Path) -> None:
+    (sample_site / "content/2024-05-02/short.md").write_text(
+        "---\ntitle: 短讯\nsection: news\n---\n短。\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["check", "-s", str(sample_site), "--format", "json"])
+    assert result.exit_code == 1
+    records = json.loads(result.stdout)
+    assert [(r["severity"], r["path"], r["line"]) for r in records] == [
+        ("warning", "content/2024-05-02/short.md", 1),
+        ("warning", "content/2024-05-02/short.md", 1),
+    ]
+    assert not (sample_site / "public").exists()
+
+
+def test_check_is_clean_on_the_sample_periodical_even_strict(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["check", "--strict", "-s", str(REPO)])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == "0 errors, 0 warnings\n"
+
+
+def test_check_text_output_is_path_line_severity(runner: CliRunner, sample_site: Path) -> None:
+    (sample_site / "content/2024-05-02/market.md").write_text(
+        "---\ntitle: 行情\nsection: 体育\n---\n正文。\n", encoding="utf-8"
+    )
+    result = runner.invoke(main, ["check", "-s", str(sample_site)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "content/2024-05-02/market.md:3: error: unknown section '体育'"
+    )
+
+
+def test_new_creates_article_with_pinyin_slug(runner: CliRunner, sample_site: Path) -> None:
+    result = runner.invoke(
+        main,
+        [
+            "new",
+            "如何让干部更接地气",
+            "--section",
+            "评论",
+            "--issue",
+            "2024-05-09",
+            "-s",
+            str(sample_site),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    created = sample_site / "content/2024-05-09/ru-he-rang-gan-bu-geng-jie-di-qi.md"
+    assert result.stdout == f"Created {created.relative_to(sample_site).as_posix()}\n"
+    text = created.read_text(encoding="utf-8")
+    assert 'title: "如何让干部更接地气"' in text or "title: 如何让干部更接地气" in text
+    again = runner.invoke(
+        main,
+        [
+            "new",
+            "如何让干部更接地气",
+            "--section",
+            "评论",
+            "--issue",
+            "2024-05-09",
+            "-s",
+            str(sample_site),
+        ],
+    )
+    assert again.exit_code == 1
+
+
+def test_new_refuses_unknown_section(runner: CliRunner, sample_site: Path) -> None:
+    result = runner.invoke(main, ["new", "标题", "--section", "体育", "-s", str(sample_site)])
+    assert result.exit_code == 1
+    assert "news (要闻), opinion (评论)" in result.stderr
+
+
+def test_init_creates_a_site_that_builds(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "paper"
+    result = runner.invoke(main, ["init", str(target), "--title", "新报"])
+    assert result.exit_code == 0, result.stderr
+    assert (target / "layouts" / "base.html").is_file()
+    assert (target / "assets" / "style.css").is_file()
+    built = runner.invoke(main, ["build", "-s", str(target)])
+    assert built.exit_code == 0, built.stderr
+    assert "新报" in (target / "public" / "index.html").read_text(encoding="utf-8")
+    assert runner.invoke(main, ["init", str(target)]).exit_code == 1
+
+
+def test_future_issues_are_left_out_unless_asked(runner: CliRunner, sample_site: Path) -> None:
+    future = sample_site / "content" / "2999-01-07"
+    future.mkdir()
+    (future / "later.md").write_text(
+        "---\ntitle: 未来\nsection: news\n---\n正文。\n", encoding="utf-8"
+    )
+    plain = runner.invoke(main, ["build", "-s", str(sample_site), "-d", str(sample_site / "plain")])
+    assert "1 future articles left out" in plain.stdout
+    assert not (sample_site / "plain/issues/2999-01-07").exists()
+    shown = runner.invoke(
+        main, ["build", "-s", str(sample_site), "-d", str(sample_site / "all"), "--future"]
+    )
+    assert shown.exit_code == 0
+    assert (sample_site / "all/issues/2999-01-07/later/index.html").is_file()

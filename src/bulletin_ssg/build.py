@@ -13,8 +13,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import load_config
-from .content import load_content
-from .errors import BuildFailed, Diagnostic, Severity
+from .content import CONTENT_DIR, Content, load_content
+from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .model import OutputFile, Site, SiteConfig
 from .output import write_output
 from .render import render_pages
@@ -35,7 +35,17 @@ class BuildReport:
     files: int  #: files written in all
     issues: int
     articles: int
-    drafts_skipped: int
+    drafts_skipped: int  #: draft articles left out
+    future_skipped: int  #: articles of issues dated after today, left out
+    warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loaded:
+    """A site read, assembled and validated, ready to render."""
+
+    site: Site
+    content: Content
     warnings: tuple[Diagnostic, ...]
 
 
@@ -44,14 +54,89 @@ def build_site(
     out_dir: Path | None = None,
     *,
     drafts: bool = False,
+    future: bool = False,
     base_url: str | None = None,
     strict: bool = False,
+    today: date | None = None,
     environ: Mapping[str, str] | None = None,
 ) -> BuildReport:
     """Build the site at `root` into `out_dir` (default root/public), all or nothing."""
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
+    loaded = load_site(
+        root,
+        drafts=drafts,
+        future=future,
+        base_url=base_url,
+        strict=strict,
+        today=today,
+        environ=environ,
+    )
+    pages = render_pages(loaded.site, make_environment(layout_dirs(root), root=root), root=root)
+    statics = static_outputs(root, loaded.site)
+    written = write_output(
+        [*pages, *statics],
+        out_dir,
+        protected=[root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))],
+    )
+    return BuildReport(
+        pages=len(pages),
+        files=written,
+        issues=len(loaded.site.issues),
+        articles=len(loaded.site.articles),
+        drafts_skipped=loaded.content.drafts_skipped,
+        future_skipped=loaded.content.future_skipped,
+        warnings=loaded.warnings,
+    )
+
+
+def check_site(
+    root: Path,
+    *,
+    drafts: bool = False,
+    future: bool = False,
+    strict: bool = False,
+    today: date | None = None,
+) -> tuple[Diagnostic, ...]:
+    """Every diagnostic a build would give, plus editorial advice; renders but writes nothing."""
+    try:
+        loaded = load_site(
+            root, drafts=drafts, future=future, strict=False, today=today, environ={}, advice=True
+        )
+        render_pages(loaded.site, make_environment(layout_dirs(root), root=root), root=root)
+    except BuildFailed as exc:
+        found = exc.diagnostics
+    except SiteError as exc:
+        found = (exc.to_diagnostic(),)
+    else:
+        found = loaded.warnings
+    return promote(found) if strict else found
+
+
+def rebuild_for_serve(root: Path, out_dir: Path, *, drafts: bool) -> tuple[Diagnostic, ...]:
+    """A build for the dev server: base URL `/`, future issues shown, problems returned."""
+    try:
+        return build_site(root, out_dir, drafts=drafts, future=True, base_url="/").warnings
+    except BuildFailed as exc:
+        return exc.diagnostics
+    except SiteError as exc:
+        return (exc.to_diagnostic(),)
+
+
+def load_site(
+    root: Path,
+    *,
+    drafts: bool,
+    future: bool,
+    base_url: str | None = None,
+    strict: bool,
+    today: date | None,
+    environ: Mapping[str, str] | None,
+    advice: bool = False,
+) -> Loaded:
+    """Config, content, structure and validation; raises BuildFailed on any error."""
     config = load_config(root, base_url=base_url)
-    content = load_content(root, config, drafts=drafts)
+    today = today or datetime.now(ZoneInfo(config.timezone)).date()
+    content = load_content(root, config, drafts=drafts, future=future, today=today)
     raise_on_errors(content.diagnostics, strict=False)
     site = assemble(
         config,
@@ -60,34 +145,21 @@ def build_site(
         content.files,
         build_date=source_date(config, os.environ if environ is None else environ),
     )
-    diagnostics = (*content.diagnostics, *validate(site))
-    warnings = raise_on_errors(diagnostics, strict=strict)
-    env = make_environment(layout_dirs(root), root=root)
-    pages = render_pages(site, env, root=root)
-    statics = static_outputs(root, site)
-    written = write_output(
-        [*pages, *statics],
-        out_dir,
-        protected=[root, *(root / name for name in ("content", LAYOUTS_DIR, ASSETS_DIR))],
-    )
-    return BuildReport(
-        pages=len(pages),
-        files=written,
-        issues=len(site.issues),
-        articles=len(site.articles),
-        drafts_skipped=content.drafts_skipped,
-        warnings=warnings,
-    )
+    diagnostics = (*content.diagnostics, *validate(site, advice=advice))
+    return Loaded(site=site, content=content, warnings=raise_on_errors(diagnostics, strict=strict))
 
 
 def raise_on_errors(diagnostics: Iterable[Diagnostic], *, strict: bool) -> tuple[Diagnostic, ...]:
     """Raise BuildFailed if any error (or, when strict, any warning); else return the warnings."""
-    found = tuple(diagnostics)
-    if strict:
-        found = tuple(Diagnostic(Severity.ERROR, d.message, d.location, d.hint) for d in found)
+    found = promote(diagnostics) if strict else tuple(diagnostics)
     if any(d.is_error for d in found):
         raise BuildFailed(found)
     return found
+
+
+def promote(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    """Warnings become errors (`--strict`)."""
+    return tuple(Diagnostic(Severity.ERROR, d.message, d.location, d.hint) for d in diagnostics)
 
 
 def source_date(config: SiteConfig, environ: Mapping[str, str]) -> date | None:

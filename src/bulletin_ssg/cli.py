@@ -5,9 +5,13 @@ Library code raises SiteError; here it becomes `path:line:col: error: message` l
 
 from __future__ import annotations
 
+import json
+import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
@@ -57,9 +61,17 @@ def main() -> None:
 )
 @click.option("--base-url", metavar="URL", help="Override site.yaml's base_url.")
 @click.option("--drafts", is_flag=True, help="Include articles and issues marked draft.")
+@click.option(
+    "--future", is_flag=True, help="Include issues dated after today (in the site's timezone)."
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def build(
-    source: str | None, destination: str | None, base_url: str | None, drafts: bool, strict: bool
+    source: str | None,
+    destination: str | None,
+    base_url: str | None,
+    drafts: bool,
+    future: bool,
+    strict: bool,
 ) -> None:
     """Build the site into the destination folder, all or nothing."""
     from .build import build_site
@@ -68,18 +80,162 @@ def build(
     out_dir = Path(destination) if destination else root / "public"
     started = time.perf_counter()
     try:
-        report = build_site(root, out_dir, drafts=drafts, base_url=base_url, strict=strict)
+        report = build_site(
+            root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict
+        )
     except SiteError as exc:
         fail(exc)
         return
     show_diagnostics(report.warnings)
     seconds = time.perf_counter() - started
-    drafts_note = f", {report.drafts_skipped} drafts left out" if report.drafts_skipped else ""
+    left_out = ""
+    if report.drafts_skipped:
+        left_out += f", {report.drafts_skipped} drafts left out"
+    if report.future_skipped:
+        left_out += f", {report.future_skipped} future articles left out"
     click.echo(
         f"Built {report.pages} pages, {report.files} files "
-        f"({report.issues} issues, {report.articles} articles{drafts_note}) "
+        f"({report.issues} issues, {report.articles} articles{left_out}) "
         f"in {seconds:.2f} s into {out_dir}"
     )
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-s", "--source", metavar="DIR", help="Site folder holding site.yaml [default: .]")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; only loopback unless you say otherwise.",
+)
+@click.option("-p", "--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--drafts/--no-drafts",
+    default=True,
+    show_default=True,
+    help="Show drafts (marked 草稿) while serving.",
+)
+def serve(source: str | None, host: str, port: int, drafts: bool) -> None:
+    """Build, serve on localhost, rebuild on every change and reload open pages.
+
+    Future issues are shown; the site is built into a temporary folder, never into public/.
+    """
+    from .build import rebuild_for_serve
+    from .serve import DevServer
+
+    root = site_root(source)
+    with tempfile.TemporaryDirectory(prefix="bulletin-serve-") as tmp:
+        out_dir = Path(tmp) / "site"
+
+        def rebuild(changed: set[str]) -> Sequence[Diagnostic]:
+            started = time.perf_counter()
+            diagnostics = rebuild_for_serve(root, out_dir, drafts=drafts)
+            show_diagnostics(diagnostics)
+            if not any(d.is_error for d in diagnostics):
+                click.echo(f"Built in {time.perf_counter() - started:.2f} s")
+            return diagnostics
+
+        try:
+            server = DevServer(root=root, output=out_dir, rebuild=rebuild, host=host, port=port)
+            click.echo(f"Serving at {server.url}  (Ctrl-C to stop)")
+            server.run()
+        except SiteError as exc:
+            fail(exc)
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("title")
+@click.option("--section", required=True, help="Section key or title from site.yaml, e.g. 思考.")
+@click.option(
+    "--issue",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Issue date [default: a week after the latest issue, or today in the "
+    "site's timezone when there is none].",
+)
+@click.option("--slug", help="File name [default: pinyin of the title].")
+@click.option("-s", "--source", metavar="DIR", help="Site folder holding site.yaml [default: .]")
+def new(
+    title: str, section: str, issue: datetime | None, slug: str | None, source: str | None
+) -> None:
+    """Create a new article with its front matter filled in."""
+    from .config import load_config
+    from .scaffold import issue_dates, new_article, next_issue_date
+
+    root = site_root(source)
+    try:
+        config = load_config(root)
+        day = (
+            issue.date()
+            if issue
+            else next_issue_date(issue_dates(root), datetime.now(ZoneInfo(config.timezone)).date())
+        )
+        path = new_article(root, config, title, section, issue=day, slug=slug)
+    except SiteError as exc:
+        fail(exc)
+        return
+    click.echo(f"Created {path.relative_to(root).as_posix()}")
+
+
+@main.command(context_settings=CONTEXT)
+@click.option("-s", "--source", metavar="DIR", help="Site folder holding site.yaml [default: .]")
+@click.option("--drafts", is_flag=True, help="Check drafts too.")
+@click.option("--future", is_flag=True, help="Check issues dated after today too.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def check(source: str | None, drafts: bool, future: bool, strict: bool, output_format: str) -> None:
+    """Run every check of build, plus editorial advice, without writing anything."""
+    from .build import check_site
+
+    root = site_root(source)
+    diagnostics = check_site(root, drafts=drafts, future=future, strict=strict)
+    if output_format == "json":
+        click.echo(
+            json.dumps([diagnostic_record(d) for d in diagnostics], ensure_ascii=False, indent=2)
+        )
+    else:
+        show_diagnostics(diagnostics)
+        errors = sum(1 for d in diagnostics if d.is_error)
+        click.echo(f"{errors} errors, {len(diagnostics) - errors} warnings", err=True)
+    if diagnostics:
+        raise SystemExit(1)
+
+
+def diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:
+    location = diagnostic.location
+    return {
+        "severity": diagnostic.severity.value,
+        "message": diagnostic.message,
+        "path": location.path if location else None,
+        "line": location.line if location else None,
+        "column": location.column if location else None,
+        "hint": diagnostic.hint,
+    }
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default="我的周报", show_default=True, help="The periodical's title.")
+def init(directory: Path, title: str) -> None:
+    """Create a new periodical in DIRECTORY: site.yaml, layouts, assets and a first issue."""
+    from .build import ASSETS_DIR, LAYOUTS_DIR, theme_dir
+    from .scaffold import init_site
+
+    theme = [d for d in (theme_dir(LAYOUTS_DIR), theme_dir(ASSETS_DIR)) if d is not None]
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    try:
+        created = init_site(directory, title=title, today=today, theme=theme)
+    except SiteError as exc:
+        fail(exc)
+        return
+    click.echo(f"Created {len(created)} files in {directory}")
+    click.echo(f"Next: cd {directory} && bulletin serve")
 
 
 @main.command("import", context_settings=CONTEXT)

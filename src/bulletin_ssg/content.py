@@ -52,7 +52,8 @@ class Content:
     issues: tuple[IssueInfo, ...]
     files: tuple[StaticFile, ...]
     diagnostics: tuple[Diagnostic, ...]
-    drafts_skipped: int = 0
+    drafts_skipped: int = 0  #: articles left out as drafts
+    future_skipped: int = 0  #: articles of issues dated after today, left out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -107,8 +108,18 @@ def read_text(file: Path, path: str) -> str:
     return decode(data, path)
 
 
-def load_content(root: Path, config: SiteConfig, *, drafts: bool = False) -> Content:
-    """Walk content/ and return every article, issue and file, with all problems found."""
+def load_content(
+    root: Path,
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    future: bool = True,
+    today: date | None = None,
+) -> Content:
+    """Walk content/ and return every article, issue and file, with all problems found.
+
+    Drafts are left out unless `drafts`; issues dated after `today` unless `future`.
+    """
     diagnostics: list[Diagnostic] = []
     sources: list[Source] = []
     infos: list[IssueInfo] = []
@@ -144,7 +155,22 @@ def load_content(root: Path, config: SiteConfig, *, drafts: bool = False) -> Con
         info = load_issue_info(entry, rel, issue_date, diagnostics)
         infos.append(info)
         collect_issue(entry, rel, issue_date, sources, files, diagnostics)
-    return finish(root, config, sources, infos, files, diagnostics, drafts=drafts)
+    content = finish(root, config, sources, infos, files, diagnostics, drafts=drafts)
+    if future or today is None:
+        return content
+    return leave_out_future(content, today)
+
+
+def leave_out_future(content: Content, today: date) -> Content:
+    """Content without the issues dated after `today` (scheduled issues)."""
+    articles = tuple(a for a in content.articles if a.issue_date <= today)
+    return replace(
+        content,
+        articles=articles,
+        issues=tuple(i for i in content.issues if i.issue_date <= today),
+        files=tuple(f for f in content.files if (_issue_of(f.url) or today) <= today),
+        future_skipped=len(content.articles) - len(articles),
+    )
 
 
 def load_issue_info(
@@ -457,6 +483,7 @@ def parse_article(
         authors=authors,
         order=order,
         summary=summary or summarize(rendered.first_paragraph),
+        summary_given=summary is not None,
         tags=tags,
         draft=draft,
         html=rendered.html,

@@ -97,6 +97,7 @@ class Article:
     authors: tuple[str, ...] = ()
     order: int | None = None  #: explicit position in its section
     summary: str = ""  #: plain text, from front matter or the first paragraph
+    summary_given: bool = False  #: whether `summary` came from the front matter
     tags: tuple[str, ...] = ()
     draft: bool = False
     html: str = ""  #: rendered body

@@ -21,9 +21,7 @@ ISSUE_INTERVAL = timedelta(days=7)
 _ISSUE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY_LINE = re.compile(r"(section|order|slug)\s*:\s*(.*?)\s*$")
 #: Plain YAML scalars that would not read back as the same string.
-_YAML_WORDS = frozenset(
-    {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
-)
+_YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
 #: Characters YAML reads as line breaks or a BOM even inside a quoted string.
 _YAML_BREAKS = {"\u0085": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029", "\ufeff": "\\ufeff"}
 
@@ -163,8 +161,10 @@ def new_article(
     if slug is None:
         slug = slugify(title)
         if not slug:
-            raise ContentError(f"cannot make a slug from the title {title!r}",
-                               hint="pass --slug with lowercase ASCII letters, digits and -")
+            raise ContentError(
+                f"cannot make a slug from the title {title!r}",
+                hint="pass --slug with lowercase ASCII letters, digits and -",
+            )
     elif not is_valid_slug(slug):
         raise ContentError(
             f"slug {slug!r} is not valid, expected lowercase ASCII letters, digits, - and _"
@@ -173,24 +173,98 @@ def new_article(
     issue_dir = root / folder
     for taken in (f"{slug}.md", slug):
         if (issue_dir / taken).exists():
-            raise ContentError(f"{folder}/{taken} already exists, expected a new slug",
-                               Location(f"{folder}/{taken}"), "pass another --slug")
+            raise ContentError(
+                f"{folder}/{taken} already exists, expected a new slug",
+                Location(f"{folder}/{taken}"),
+                "pass another --slug",
+            )
     articles = issue_articles(issue_dir, folder)
     for article in articles:
         if article.slug == slug:
-            raise ContentError(f"slug {slug!r} is already used in this issue by {article.path}",
-                               Location(article.path), "pass another --slug")
-    text = front_matter(title=title, section=found.key,
-                        order=next_order(articles, config, found.key))
+            raise ContentError(
+                f"slug {slug!r} is already used in this issue by {article.path}",
+                Location(article.path),
+                "pass another --slug",
+            )
+    text = front_matter(
+        title=title, section=found.key, order=next_order(articles, config, found.key)
+    )
     path = issue_dir / f"{slug}.md"
     issue_dir.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(text)
     except FileExistsError as exc:
-        raise ContentError(f"{folder}/{slug}.md already exists, expected a new slug",
-                           Location(f"{folder}/{slug}.md"), "pass another --slug") from exc
+        raise ContentError(
+            f"{folder}/{slug}.md already exists, expected a new slug",
+            Location(f"{folder}/{slug}.md"),
+            "pass another --slug",
+        ) from exc
     except OSError as exc:
-        raise ContentError(f"cannot write the article: {exc.strerror or exc}",
-                           Location(f"{folder}/{slug}.md")) from exc
+        raise ContentError(
+            f"cannot write the article: {exc.strerror or exc}", Location(f"{folder}/{slug}.md")
+        ) from exc
     return path
+
+
+STARTER_SITE = """\
+# A new periodical. Every key is documented in the bulletin-ssg README.
+title: {title}
+description: 一份用 bulletin-ssg 出版的刊物。
+base_url: "/"
+language: zh-CN
+timezone: Asia/Shanghai
+paginate: 10
+sections:
+  - key: focus
+    title: 本期关注
+    description: 本期的重点报道。
+  - key: thinking
+    title: 思考
+    description: 评论与思考。
+  - key: briefs
+    title: 信息直通车
+    subtitle: ZHITONGCHE
+    description: 简讯。
+"""
+
+STARTER_ARTICLE = """\
+---
+title: 创刊词
+section: thinking
+byline: 本刊编辑部
+order: 1
+summary: 第一期出版了。这是一篇示例文章，编辑它，或者用 bulletin new 写下一篇。
+---
+第一期出版了。这是一篇示例文章：它的文件名就是网址中的名字，开头两条横线之间是它的元数据。
+
+## 下一步
+
+用 `bulletin new "标题" --section 思考` 写新文章，用 `bulletin serve` 边写边预览，
+用 `bulletin build` 生成网站。
+"""
+
+
+def init_site(target: Path, *, title: str, today: date, theme: Sequence[Path]) -> list[Path]:
+    """Create a new site in `target`: site.yaml, one example issue, and copies of `theme` folders.
+
+    Refuses a target that already holds a site.yaml or a content/ folder.
+    """
+    for taken in (target / "site.yaml", target / CONTENT_DIR):
+        if taken.exists():
+            raise ContentError(f"{taken} already exists, expected a new or empty folder")
+    issue_dir = target / CONTENT_DIR / today.isoformat()
+    issue_dir.mkdir(parents=True)
+    site_file = target / "site.yaml"
+    site_file.write_text(STARTER_SITE.format(title=yaml_string(title)), encoding="utf-8")
+    article = issue_dir / "welcome.md"
+    article.write_text(STARTER_ARTICLE, encoding="utf-8")
+    created = [site_file, article]
+    for folder in theme:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                copy = target / folder.name / file.relative_to(folder)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(file.read_bytes())
+                created.append(copy)
+    return created

@@ -8,13 +8,55 @@ from __future__ import annotations
 from .errors import Diagnostic, Location, error, warning
 from .model import Site
 
+#: A derived summary shorter than this reads badly on the front page and in feeds.
+MIN_SUMMARY = 20
 
-def validate(site: Site) -> tuple[Diagnostic, ...]:
-    """Every problem of the assembled site that no single file shows on its own."""
+
+def validate(site: Site, *, advice: bool = False) -> tuple[Diagnostic, ...]:
+    """Every problem of the assembled site that no single file shows on its own.
+
+    With `advice` (`bulletin check`), also editorial warnings about single articles.
+    """
     found: list[Diagnostic] = []
     found.extend(check_url_collisions(site))
     found.extend(check_issues(site))
+    if advice:
+        found.extend(check_articles(site))
     return tuple(found)
+
+
+def check_articles(site: Site) -> list[Diagnostic]:
+    """Editorial advice: credits, summaries, heading levels."""
+    found: list[Diagnostic] = []
+    for article in site.articles:
+        where = article.source
+        if not article.byline and not article.authors:
+            found.append(
+                warning(
+                    "no 'byline' or 'authors': the article is uncredited",
+                    where,
+                    "add e.g. byline: 本报记者 曲宏",
+                )
+            )
+        if not article.summary_given and len(article.summary) < MIN_SUMMARY:
+            found.append(
+                warning(
+                    f"no 'summary', and the first paragraph gives only "
+                    f"{len(article.summary)} characters, expected at least {MIN_SUMMARY}",
+                    where,
+                    "write a 'summary' or a longer first paragraph",
+                )
+            )
+        for heading in article.headings:
+            if heading.level == 1:
+                found.append(
+                    warning(
+                        f"heading {heading.text!r} is level 1, expected ## or deeper "
+                        "(the title is the page's only h1)",
+                        where,
+                    )
+                )
+    return found
 
 
 def check_url_collisions(site: Site) -> list[Diagnostic]:
