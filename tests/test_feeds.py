@@ -12,7 +12,7 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 
 from bulletin_ssg.errors import Location
-from bulletin_ssg.feeds import FEED_SIZE, link_url, render_feeds
+from bulletin_ssg.feeds import FEED_SIZE, render_feeds
 from bulletin_ssg.model import Article, IssueInfo, OutputFile, SectionConfig, Site, SiteConfig
 from bulletin_ssg.structure import assemble
 from bulletin_ssg.templates import absolute
@@ -306,4 +306,4 @@ def test_output_is_deterministic_utf8_with_declaration() -> None:
 def test_links_equal_the_canonical_urls_of_the_pages(base_url: str) -> None:
     cfg = config(base_url=base_url)
     for url in ("/", "/issues/2023-02-16/brief/", "/feed.xml"):
-        assert link_url(cfg, url) == absolute(cfg, url)
+        assert cfg.absolute_url(url) == absolute(cfg, url)

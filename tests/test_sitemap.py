@@ -9,7 +9,7 @@ import pytest
 
 from bulletin_ssg.errors import Location
 from bulletin_ssg.model import Article, IssueInfo, SectionConfig, Site, SiteConfig
-from bulletin_ssg.sitemap import absolute_url, page_url, render_sitemap
+from bulletin_ssg.sitemap import page_url, render_sitemap
 from bulletin_ssg.structure import assemble
 from bulletin_ssg.templates import absolute
 
@@ -143,4 +143,4 @@ def test_sitemap_is_deterministic_xml_with_declaration() -> None:
 def test_locs_equal_the_canonical_urls_of_the_pages(base_url: str) -> None:
     config = site(base_url).config
     for url in ("/", "/issues/2023-02-16/", "/sitemap.xml"):
-        assert absolute_url(config, url) == absolute(config, url)
+        assert config.absolute_url(url) == absolute(config, url)

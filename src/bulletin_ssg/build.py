@@ -13,11 +13,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .config import load_config
-from .content import CONTENT_DIR, Content, load_content
+from .content import Content, load_content
 from .errors import BuildFailed, Diagnostic, Severity, SiteError
+from .feeds import render_feeds
+from .links import CONTENT_DIR
 from .model import OutputFile, Site, SiteConfig
 from .output import write_output
 from .render import render_pages
+from .search import build_search_index
+from .sitemap import render_sitemap
 from .structure import assemble
 from .templates import make_environment
 from .validate import validate
@@ -71,18 +75,26 @@ def build_site(
         today=today,
         environ=environ,
     )
-    pages = render_pages(loaded.site, make_environment(layout_dirs(root), root=root), root=root)
-    statics = static_outputs(root, loaded.site)
+    site = loaded.site
+    pages = render_pages(site, make_environment(layout_dirs(root), root=root), root=root)
+    feeds = render_feeds(site)
+    sitemap = render_sitemap(site, [page.path for page in pages])
+    index = (
+        build_search_index(pages, language=site.config.language, base_path=site.config.base_path)
+        if site.config.search
+        else ()
+    )
+    statics = static_outputs(root, site)
     written = write_output(
-        [*pages, *statics],
+        [*pages, *feeds, *sitemap, *index, *statics],
         out_dir,
         protected=[root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))],
     )
     return BuildReport(
         pages=len(pages),
         files=written,
-        issues=len(loaded.site.issues),
-        articles=len(loaded.site.articles),
+        issues=len(site.issues),
+        articles=len(site.articles),
         drafts_skipped=loaded.content.drafts_skipped,
         future_skipped=loaded.content.future_skipped,
         warnings=loaded.warnings,

@@ -7,23 +7,23 @@ Parsing from text (`parse_article`) is kept apart from reading files (`load_cont
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from urllib.parse import unquote
 
 from . import fields
 from .errors import ContentError, Diagnostic, Location, error, warning
 from .frontmatter import FrontMatter, describe, load_yaml_mapping, split
+from .links import CONTENT_DIR, LinkMap
+from .links import issue_folder_date as parse_issue_date
 from .markup import Markup
 from .model import Article, IssueInfo, SiteConfig, StaticFile
 from .slugs import is_valid_slug, slugify
 from .summary import summarize
 
-CONTENT_DIR = "content"
 ISSUE_FILE = "issue.yaml"
 BUNDLE_INDEX = "index.md"
 ARTICLE_KEYS = frozenset(
@@ -69,16 +69,6 @@ class Source:
 def is_ignored(name: str) -> bool:
     """Hidden files, editor backups and OS clutter are never content."""
     return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
-
-
-def parse_issue_date(name: str) -> date | None:
-    """`2023-02-16` -> date; anything else (including 2023-02-30) -> None."""
-    if len(name) != 10 or name[4] != "-" or name[7] != "-":
-        return None
-    try:
-        return date.fromisoformat(name)
-    except ValueError:
-        return None
 
 
 def decode(data: bytes, path: str) -> str:
@@ -276,14 +266,14 @@ def finish(
     slugs = assign_slugs(sources, config, diagnostics)
     bundle_files = bundle_static_files(root, sources, slugs)
     files = [*files, *bundle_files]
-    targets = link_targets(sources, slugs, files)
+    link_map = LinkMap(link_targets(sources, slugs, files), root, config.base_path)
     markup = Markup(allow_html=config.allow_html)
     draft_issues = {info.issue_date for info in infos if info.draft}
     articles: list[Article] = []
     skipped = 0
     for source in sources:
         article = parse_article(
-            source, slugs.get(source.path), config, markup, targets, diagnostics
+            source, slugs.get(source.path), config, markup, link_map, diagnostics
         )
         if article is None:
             continue
@@ -398,40 +388,12 @@ def link_targets(
     return targets
 
 
-def make_resolver(
-    source_path: str,
-    targets: Mapping[str, str],
-    base_path: str,
-    missing: list[str],
-) -> Callable[[str], str | None]:
-    """A function mapping a relative link in `source_path` to its published URL."""
-    folder = posixpath.dirname(source_path)
-
-    def resolve(target: str) -> str | None:
-        path, sep, fragment = target.partition("#")
-        path = path.split("?", 1)[0]
-        if not path:
-            return None
-        wanted = posixpath.normpath(posixpath.join(folder, unquote(path))).rstrip("/")
-        url = targets.get(wanted)
-        if url is None and wanted.startswith(CONTENT_DIR + "/"):
-            issue = wanted[len(CONTENT_DIR) + 1 :]
-            if parse_issue_date(issue) is not None:
-                url = f"/issues/{issue}/"
-        if url is None:
-            missing.append(target)
-            return None
-        return base_path + url[1:] + (sep + fragment if sep else "")
-
-    return resolve
-
-
 def parse_article(
     source: Source,
     slug: str | None,
     config: SiteConfig,
     markup: Markup,
-    targets: Mapping[str, str],
+    link_map: LinkMap,
     diagnostics: list[Diagnostic],
 ) -> Article | None:
     """Check one article's front matter and render its body; None if it has errors."""
@@ -452,11 +414,14 @@ def parse_article(
     summary = check.text(meta, "summary")
     tags = check.text_list(meta, "tags") or ()
     draft = check.boolean(meta, "draft")
-    missing: list[str] = []
-    resolve = make_resolver(source.path, targets, config.base_path, missing)
+    links = link_map.for_article(source.path)
     rendered = markup.render(
-        source.front.body, first_line=source.front.body_first_line, resolve=resolve
+        source.front.body,
+        first_line=source.front.body_first_line,
+        resolve=links.resolve,
+        measure=links.measure,
     )
+    missing = links.missing
     for link in rendered.links:
         if link.target in missing:
             kind = "image" if link.is_image else "link target"
@@ -467,7 +432,7 @@ def parse_article(
                     Location(source.path, link.line),
                 )
             )
-            missing = [m for m in missing if m != link.target]
+            missing = missing - {link.target}
     if len(diagnostics) > before or slug is None or title is None or section is None:
         return None
     extra: dict[str, Any] = {k: v for k, v in meta.items() if k not in ARTICLE_KEYS}

@@ -92,8 +92,8 @@ def render_feed(
     if subtitle:
         _text(feed, "subtitle", subtitle)
     _text(feed, "updated", feed_updated(site, entries))
-    _link(feed, "self", link_url(config, feed_url), ATOM_TYPE)
-    _link(feed, "alternate", link_url(config, page_url), HTML_TYPE)
+    _link(feed, "self", config.absolute_url(feed_url), ATOM_TYPE)
+    _link(feed, "alternate", config.absolute_url(page_url), HTML_TYPE)
     _author(feed, config.title)
     _text(feed, "generator", GENERATOR)
     sections = {s.key: s for s in config.sections}
@@ -109,7 +109,7 @@ def render_entry(config: SiteConfig, article: Article, section: SectionConfig | 
     entry = ET.Element("entry")
     _text(entry, "id", entry_id(config, article.url))
     _text(entry, "title", article.title)
-    _link(entry, "alternate", link_url(config, article.url), HTML_TYPE)
+    _link(entry, "alternate", config.absolute_url(article.url), HTML_TYPE)
     stamp = issue_timestamp(article.issue_date, config.timezone)
     _text(entry, "published", stamp)
     _text(entry, "updated", stamp)
@@ -153,30 +153,17 @@ def categories(article: Article, section: SectionConfig | None) -> tuple[str, ..
     return tuple(dict.fromkeys(t for t in terms if t))
 
 
-def is_absolute(config: SiteConfig) -> bool:
-    return "://" in config.base_url
-
-
-def link_url(config: SiteConfig, url: str) -> str:
-    """Root-relative `url` under base_url: absolute when base_url is, else a path.
-
-    Same result as the templates' `abs_url` filter, so feed links equal canonical URLs.
-    """
-    base = config.base_url if is_absolute(config) else config.base_path
-    return base.rstrip("/") + "/" + url.removeprefix("/")
-
-
 def entry_id(config: SiteConfig, url: str) -> str:
     """The permalink when base_url is absolute, else a tag URI of the path."""
-    link = link_url(config, url)
-    return link if is_absolute(config) else TAG_PREFIX + link
+    link = config.absolute_url(url)
+    return link if config.has_host else TAG_PREFIX + link
 
 
 def absolute_links(config: SiteConfig, html: str) -> str:
     """Root-relative href/src made absolute, so feed readers resolve them against the site."""
-    if not is_absolute(config):
+    if not config.has_host:
         return html
-    origin = link_url(config, "/").removesuffix(config.base_path)
+    origin = config.absolute_url("/").removesuffix(config.base_path)
     return _ROOT_RELATIVE.sub(lambda m: m.group(1) + origin + "/", html)
 
 

@@ -22,6 +22,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from .model import Heading, Link
 
 Resolver = Callable[[str], str | None]
+#: Gives the pixel size (width, height) of a relative image target, when it can be known.
+Measure = Callable[[str], tuple[int, int] | None]
 
 # Han (with radicals, extensions and compatibility ideographs), kana, bopomofo, Hangul.
 _CJK_LETTERS = (
@@ -71,16 +73,22 @@ class Markup:
         return _new_markup, (self._allow_html, self._footnotes_label)
 
     def render(
-        self, body: str, *, first_line: int = 1, resolve: Resolver | None = None
+        self,
+        body: str,
+        *,
+        first_line: int = 1,
+        resolve: Resolver | None = None,
+        measure: Measure | None = None,
     ) -> Rendered:
         """Render `body`, whose first line is line `first_line` of its file.
 
         `resolve(target)` is asked for every relative link or image target and may return the
-        URL to use instead; None keeps the target.
+        URL to use instead; None keeps the target. `measure(target)` gives a relative image's
+        size for its width and height attributes (no layout shift while it loads).
         """
         env: EnvType = {}
         tokens = self._md.parse(body, env)
-        facts = _annotate(tokens, first_line, resolve)
+        facts = _annotate(tokens, first_line, resolve, measure)
         html: str = self._md.renderer.render(tokens, self._md.options, env)
         return Rendered(
             html=html,
@@ -137,7 +145,9 @@ class _Facts:
     first_paragraph: str = ""
 
 
-def _annotate(tokens: list[Token], first_line: int, resolve: Resolver | None) -> _Facts:
+def _annotate(
+    tokens: list[Token], first_line: int, resolve: Resolver | None, measure: Measure | None
+) -> _Facts:
     """Give headings ids, turn lone images into figures, rewrite and record link targets."""
     facts = _Facts()
     anchors: set[str] = set()
@@ -149,7 +159,7 @@ def _annotate(tokens: list[Token], first_line: int, resolve: Resolver | None) ->
             opener = tokens[index - 1]
             line = first_line + token.map[0] if token.map else fallback_line
             children = token.children or []
-            _rewrite_links(children, line, resolve, facts.links, footnote_lines)
+            _rewrite_links(children, line, resolve, facts.links, footnote_lines, measure)
             text = _plain_text(children)
             facts.texts.append(text)
             if opener.type == "heading_open":
@@ -178,6 +188,7 @@ def _rewrite_links(
     resolve: Resolver | None,
     links: list[Link],
     footnote_lines: dict[int, int],
+    measure: Measure | None = None,
 ) -> None:
     for child in children:
         kind = child.type
@@ -187,6 +198,8 @@ def _rewrite_links(
             name = "href" if kind == "link_open" else "src"
             target = str(child.attrGet(name) or "")
             links.append(Link(target=target, line=line, is_image=kind == "image"))
+            if kind == "image" and measure is not None and _is_relative(target):
+                child.meta["size"] = measure(target)
             child.attrSet(name, _final_url(target, resolve))
         elif kind == "html_inline":
             line += child.content.count("\n")
@@ -279,6 +292,9 @@ def _render_image(
     alt = self.renderInlineAsText(token.children, options, env)
     title = str(token.attrGet("title") or "")
     attrs = f' src="{escapeHtml(str(token.attrGet("src") or ""))}" alt="{escapeHtml(alt)}"'
+    size = token.meta.get("size")
+    if size:
+        attrs += f' width="{size[0]}" height="{size[1]}"'
     if not token.meta.get("figure"):
         if title:
             attrs += f' title="{escapeHtml(title)}"'

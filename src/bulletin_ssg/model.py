@@ -56,6 +56,16 @@ class SiteConfig:
             rest = rest[slash:] if slash >= 0 else "/"
         return rest if rest.endswith("/") else rest + "/"
 
+    @property
+    def has_host(self) -> bool:
+        """Whether base_url is an absolute URL (scheme and host), not only a path."""
+        return "://" in self.base_url
+
+    def absolute_url(self, url: str) -> str:
+        """Root-relative `url` under base_url: absolute when base_url has a host, else a path."""
+        base = self.base_url if self.has_host else self.base_path
+        return base.rstrip("/") + "/" + url.removeprefix("/")
+
     def section(self, name: str) -> SectionConfig | None:
         """The section whose key or title is `name`."""
         for section in self.sections:

@@ -27,13 +27,13 @@ def render_sitemap(site: Site, page_paths: Sequence[str]) -> tuple[OutputFile, .
     """
     config = site.config
     robots = OutputFile(path=ROBOTS_NAME, content=render_robots(config), origin="robots.txt")
-    if not has_host(config):
+    if not config.has_host:
         return (robots,)
     latest = site.latest.date if site.latest else None
     urlset = ET.Element("urlset", {"xmlns": SITEMAP_NS})
     for path in listed_paths(page_paths):
         url = ET.SubElement(urlset, "url")
-        ET.SubElement(url, "loc").text = absolute_url(config, page_url(path))
+        ET.SubElement(url, "loc").text = config.absolute_url(page_url(path))
         modified = issue_date_of(path) or latest
         if modified is not None:
             ET.SubElement(url, "lastmod").text = modified.isoformat()
@@ -46,19 +46,9 @@ def render_sitemap(site: Site, page_paths: Sequence[str]) -> tuple[OutputFile, .
 def render_robots(config: SiteConfig) -> bytes:
     """Allow everything; point to the sitemap when there is one."""
     lines = ["User-agent: *", "Allow: /"]
-    if has_host(config):
-        lines += ["", f"Sitemap: {absolute_url(config, '/' + SITEMAP_NAME)}"]
+    if config.has_host:
+        lines += ["", f"Sitemap: {config.absolute_url('/' + SITEMAP_NAME)}"]
     return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def has_host(config: SiteConfig) -> bool:
-    """Whether base_url is a full URL (scheme and host), as sitemaps require."""
-    return "://" in config.base_url
-
-
-def absolute_url(config: SiteConfig, url: str) -> str:
-    """Root-relative `url` under an absolute base_url, as the templates' `abs_url` gives it."""
-    return config.base_url.rstrip("/") + "/" + url.removeprefix("/")
 
 
 def listed_paths(page_paths: Sequence[str]) -> list[str]:

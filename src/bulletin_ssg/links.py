@@ -1,0 +1,81 @@
+"""Relative links and images in articles -> published URLs and image sizes.
+
+Knows the map of site-relative source paths to URLs; reads only image headers.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from urllib.parse import unquote
+
+from .images import image_size
+
+CONTENT_DIR = "content"
+
+
+def issue_folder_date(name: str) -> date | None:
+    """`2023-02-16` -> date; anything else (including 2023-02-30) -> None."""
+    if len(name) != 10 or name[4] != "-" or name[7] != "-":
+        return None
+    try:
+        return date.fromisoformat(name)
+    except ValueError:
+        return None
+
+
+class LinkMap:
+    """Every publishable source path with its URL, for one build."""
+
+    def __init__(self, targets: Mapping[str, str], root: Path, base_path: str) -> None:
+        self.targets = targets  #: site-relative source path -> root-relative URL
+        self.root = root
+        self.base_path = base_path
+        self.sizes: dict[str, tuple[int, int] | None] = {}
+
+    def for_article(self, source_path: str) -> ArticleLinks:
+        return ArticleLinks(self, posixpath.dirname(source_path))
+
+    def size_of(self, path: str) -> tuple[int, int] | None:
+        if path not in self.sizes:
+            self.sizes[path] = image_size(self.root / path)
+        return self.sizes[path]
+
+
+class ArticleLinks:
+    """Resolves the relative targets of one article; remembers the ones that do not exist."""
+
+    def __init__(self, link_map: LinkMap, folder: str) -> None:
+        self.link_map = link_map
+        self.folder = folder
+        self.missing: set[str] = set()
+
+    def source_of(self, target: str) -> str:
+        """The site-relative path a relative target points at (fragment and query removed)."""
+        path = target.partition("#")[0].split("?", 1)[0]
+        return posixpath.normpath(posixpath.join(self.folder, unquote(path))).rstrip("/")
+
+    def resolve(self, target: str) -> str | None:
+        """The published URL (with the base path) for a relative target, or None if missing."""
+        path, sep, fragment = target.partition("#")
+        if not path.split("?", 1)[0]:
+            return None
+        wanted = self.source_of(target)
+        url = self.link_map.targets.get(wanted)
+        if url is None and wanted.startswith(CONTENT_DIR + "/"):
+            issue = wanted[len(CONTENT_DIR) + 1 :]
+            if issue_folder_date(issue) is not None:
+                url = f"/issues/{issue}/"
+        if url is None:
+            self.missing.add(target)
+            return None
+        return self.link_map.base_path + url[1:] + (sep + fragment if sep else "")
+
+    def measure(self, target: str) -> tuple[int, int] | None:
+        """The pixel size of a relative image target that is a file of the site."""
+        wanted = self.source_of(target)
+        if wanted not in self.link_map.targets:
+            return None
+        return self.link_map.size_of(wanted)
