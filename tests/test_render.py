@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
@@ -24,10 +25,14 @@ from bulletin_ssg.render import (
     Page,
     archive_years,
     nav_links,
+    news_article,
+    og_locale,
     output_path,
     paginate,
     printable_in_full,
+    published_time,
     render_pages,
+    script_json,
 )
 from bulletin_ssg.templates import make_environment
 
@@ -199,6 +204,7 @@ EXPECTED_PATHS = {
     "index.html",
     "404.html",
     "archive/index.html",
+    "search/index.html",
     "sections/focus/index.html",
     "sections/briefs/index.html",
     "issues/2023-02-16/index.html",
@@ -228,7 +234,7 @@ def test_renders_every_page_once(pages: dict[str, str]) -> None:
 def test_empty_site_still_has_a_front_page() -> None:
     empty = Site(config=SiteConfig(title="铁岭日报"), issues=(), sections=())
     result = render(empty)
-    assert set(result) == {"index.html", "archive/index.html", "404.html"}
+    assert set(result) == {"index.html", "archive/index.html", "search/index.html", "404.html"}
     front = parse(result["index.html"])
     assert front.find("p", "empty").words() == "还没有发布任何一期，敬请期待。"
 
@@ -327,7 +333,11 @@ def test_header_nav_lists_home_sections_archive(pages: dict[str, str]) -> None:
 def test_favicon_and_stylesheet_are_linked_through_base_path() -> None:
     doc = parse(render(make_site("https://example.org/paper/"))["404.html"])
     links = {n.attrs["rel"]: n.attrs["href"] for n in doc.find_all("link")}
-    assert links == {"icon": "/paper/assets/favicon.svg", "stylesheet": "/paper/assets/style.css"}
+    assert links == {
+        "alternate": "/paper/feed.xml",
+        "icon": "/paper/assets/favicon.svg",
+        "stylesheet": "/paper/assets/style.css",
+    }
     assert (REPO / "assets" / "favicon.svg").is_file()
     assert (REPO / "assets" / "style.css").is_file()
 
@@ -374,7 +384,7 @@ def test_article_page(pages: dict[str, str]) -> None:
         "开原市",
         "产业联合党委凝聚合力",
         "推动本土品牌提质增效",
-        "本报记者 曲宏 2023年2月16日 阅读约2分钟",
+        "本报记者 曲宏 2023年2月16日 第5期 阅读约2分钟",
     ]
     assert head.find("time").attrs["datetime"] == "2023-02-16"
     crumbs = doc.find("nav", "breadcrumbs")
@@ -511,3 +521,137 @@ def test_a_site_layout_error_names_the_site_file(tmp_path: Path) -> None:
     with pytest.raises(LayoutError) as caught:
         render_pages(make_site(), env, root=tmp_path)
     assert caught.value.location == Location("layouts/archive.html", 3)
+
+
+# -- metadata, feeds and search ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "locale"),
+    [
+        ("zh-CN", "zh_CN"),
+        ("zh", "zh"),
+        ("en-us", "en_US"),
+        ("zh-Hans-CN", "zh_CN"),
+        ("zh_TW", "zh_TW"),
+    ],
+    ids=["region", "language-only", "lowercase-region", "script-and-region", "underscore"],
+)
+def test_og_locale(language: str, locale: str) -> None:
+    assert og_locale(language) == locale
+
+
+@pytest.mark.parametrize(
+    ("timezone", "stamp"),
+    [
+        ("Asia/Shanghai", "2023-02-16T00:00:00+08:00"),
+        ("UTC", "2023-02-16T00:00:00+00:00"),
+        ("America/New_York", "2023-02-16T00:00:00-05:00"),
+    ],
+    ids=["shanghai", "utc", "new-york"],
+)
+def test_published_time_is_midnight_in_the_site_timezone(timezone: str, stamp: str) -> None:
+    assert published_time(NEW, timezone) == stamp
+
+
+def test_script_json_cannot_end_its_script() -> None:
+    data = {"headline": "</script><!-- 甲 & 乙 -->", "b": 1, "a": [2]}
+    text = script_json(data)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "甲" in text  # not \\u-escaped
+    assert json.loads(text) == data
+    assert text.index('"a"') < text.index('"b"')  # sorted keys
+
+
+def test_news_article_without_authors_is_by_the_periodical() -> None:
+    site = make_site("https://example.org/paper/")
+    part = site.issues[0].sections[1]
+    data = news_article(site, site.issues[0], part, BRIEF_A)
+    periodical = {"@type": "Organization", "name": "铁岭日报", "url": "https://example.org/paper/"}
+    assert data["author"] == [periodical]
+    assert data["publisher"] == periodical
+    assert data["isPartOf"]["issueNumber"] == 5
+    assert data["articleSection"] == "信息直通车"
+    assert "keywords" not in data and "alternativeHeadline" not in data
+
+
+def test_news_article_names_its_authors_and_leaves_out_an_unknown_issue_number() -> None:
+    site = make_site()
+    older = site.issues[2]
+    with_authors = replace(OLD_FOCUS, authors=("曲宏", "万应慧"), tags=("年终",))
+    data = news_article(site, older, older.sections[0], with_authors)
+    assert data["author"] == [
+        {"@type": "Person", "name": "曲宏"},
+        {"@type": "Person", "name": "万应慧"},
+    ]
+    assert "issueNumber" not in data["isPartOf"]
+    assert data["url"] == "/issues/2022-12-29/nian-zhong/"  # no host: root-relative
+    assert data["keywords"] == ["年终"]
+
+
+@pytest.mark.parametrize(
+    ("path", "feeds"),
+    [
+        ("index.html", ["/feed.xml"]),
+        ("archive/index.html", ["/feed.xml"]),
+        ("issues/2023-02-16/index.html", ["/feed.xml"]),
+        ("issues/2023-02-16/briefs/index.html", ["/feed.xml", "/sections/briefs/feed.xml"]),
+        ("issues/2023-02-16/chan-ye/index.html", ["/feed.xml", "/sections/focus/feed.xml"]),
+        ("sections/focus/index.html", ["/feed.xml", "/sections/focus/feed.xml"]),
+    ],
+    ids=["front", "archive", "issue", "issue-section", "article", "section"],
+)
+def test_pages_announce_the_site_feed_and_their_section_feed(
+    pages: dict[str, str], path: str, feeds: list[str]
+) -> None:
+    links = parse(pages[path]).find_all("link", rel="alternate")
+    assert [n.attrs["href"] for n in links] == feeds
+    assert {n.attrs["type"] for n in links} == {"application/atom+xml"}
+
+
+def test_only_article_pages_mark_their_text_for_the_search_index(pages: dict[str, str]) -> None:
+    articles = {output_path(a.url) for a in make_site().articles}
+    assert len(articles) == 7
+    for path, html in pages.items():
+        marked = [n for n in parse(html).iter() if "data-pagefind-body" in n.attrs]
+        if path in articles:
+            assert [n.tag for n in marked] == ["article"], path
+            assert len(marked[0].find_all("h1")) == 1, path
+            assert marked[0].find_all("nav") == [], path
+        else:
+            assert marked == [], path
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["on", "off"])
+def test_search_page_and_header_box_follow_the_switch(search: bool) -> None:
+    site = make_site("/paper/")
+    result = render(replace(site, config=replace(site.config, search=search)))
+    assert ("search/index.html" in result) is search
+    for path, html in result.items():
+        forms = parse(html).find_all("form", "site-search")
+        if not search or path == "search/index.html":
+            assert forms == [], path
+            continue
+        (form,) = forms
+        assert (form.attrs["action"], form.attrs["method"]) == ("/paper/search/", "get")
+        label = form.find("label", "visually-hidden")
+        assert label.words() == "搜索"
+        assert form.find("input", name="q").attrs["id"] == label.attrs["for"]
+
+
+def test_search_page_loads_pagefind_and_says_it_needs_javascript(pages: dict[str, str]) -> None:
+    doc = parse(pages["search/index.html"])
+    assert doc.find("title").text() == "搜索 · 铁岭日报"
+    assert doc.find("link", href="/pagefind/pagefind-ui.css").attrs["rel"] == "stylesheet"
+    assert doc.find("script", src="/pagefind/pagefind-ui.js")
+    assert doc.find("noscript").words().startswith("搜索功能需要启用 JavaScript")
+    script = doc.find_all("script")[-1].text()
+    assert '"#search"' in script and "showSubResults: false" in script
+    assert "triggerSearch" in script and 'get("q")' in script
+
+
+def test_not_found_page_has_no_canonical_url_and_is_not_indexed(pages: dict[str, str]) -> None:
+    doc = parse(pages["404.html"])
+    assert doc.find_all("link", rel="canonical") == []
+    assert doc.find_all("meta", property="og:url") == []
+    assert doc.find("meta", name="robots").attrs["content"] == "noindex"

@@ -1,0 +1,100 @@
+"""Helpers for the tests that drive real tools: a built site served on an ephemeral port,
+Debian's Chromium through Playwright, and the npm-installed checkers (vnu, axe-core).
+
+A missing tool fails the test with what to run; it never skips silently.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+VNU_JAR = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
+INSTALL_HINT = "run scripts/install-test-tools (it installs Chromium, CJK fonts, Java, vnu, axe)"
+
+#: Flags for a quiet headless Chromium that makes no network calls of its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_file(path: Path, what: str) -> Path:
+    """`path`, or fail the test saying how to install `what`."""
+    if not path.is_file():
+        pytest.fail(f"{what} not found at {path}: {INSTALL_HINT}", pytrace=False)
+    return path
+
+
+def require_command(name: str) -> str:
+    """The full path of command `name`, or fail the test saying how to install it."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"`{name}` not found on PATH: {INSTALL_HINT}", pytrace=False)
+    return found
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """Serves one folder; logs nothing (a test reads failures from the browser instead)."""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 at a port the system picks; yields the base URL, `http://…/`."""
+    handler = partial(QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"http://{host!s}:{port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, launched once by Playwright (never a downloaded browser)."""
+    require_file(CHROMIUM, "Chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(
+            f"the Python package playwright is missing: pip install -e '.[test]'; {INSTALL_HINT}"
+        )
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def launch(playwright: Playwright) -> Browser:
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
