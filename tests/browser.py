@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Playwright
+    from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -98,3 +98,51 @@ def chromium() -> Iterator[Browser]:
 
 def launch(playwright: Playwright) -> Browser:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+#: One page of each kind of the sample periodical, by URL relative to the site root.
+PAGE_KINDS = {
+    "front": "",
+    "issue": "issues/2023-02-16/",
+    "issue-section": "issues/2023-02-16/focus/",
+    "section": "sections/briefs/",
+    "article": "issues/2023-02-16/industry-committee/",
+    "archive": "archive/",
+    "search": "search/?q=红星贷",
+    "404": "404.html",
+}
+
+
+#: True once Pagefind's UI has finished a search: its message is no longer 正在搜索 … (its
+#: zh-CN "searching") and every listed result has loaded its link.
+SEARCH_SETTLED = """() => {
+  const message = document.querySelector(".pagefind-ui__message");
+  if (!message || message.textContent.startsWith("正在搜索")) return false;
+  const results = document.querySelectorAll(".pagefind-ui__result").length;
+  return document.querySelectorAll(".pagefind-ui__result-link").length === results;
+}"""
+
+
+def wait_until_ready(page: Page, kind: str) -> None:
+    """For the search page, until Pagefind's UI has finished searching the ?q= query."""
+    if kind == "search":
+        page.wait_for_function(SEARCH_SETTLED, timeout=15_000)
+
+
+class Problems:
+    """Console errors, failed requests and error responses seen by one page."""
+
+    def __init__(self, page: Page) -> None:
+        self.found: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.found.append(f"uncaught: {error}"))
+        page.on("requestfailed", lambda r: self.found.append(f"failed: {r.url} {r.failure}"))
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.found.append(f"console: {message.text}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.found.append(f"HTTP {response.status}: {response.url}")
