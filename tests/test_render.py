@@ -21,18 +21,15 @@ from bulletin_ssg.model import (
     Site,
     SiteConfig,
 )
+from bulletin_ssg.pagemeta import news_article, og_locale, published_time, script_json
 from bulletin_ssg.render import (
     Page,
     archive_years,
     nav_links,
-    news_article,
-    og_locale,
     output_path,
     paginate,
     printable_in_full,
-    published_time,
     render_pages,
-    script_json,
 )
 from bulletin_ssg.templates import make_environment
 
