@@ -6,25 +6,27 @@ No printing and no click: the CLI shows what this returns or raises.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .buildstate import BuildState, input_fingerprint
 from .config import load_config
-from .content import Content, load_content
+from .content import ArticleRecord, Content, load_content
 from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .feeds import render_feeds
+from .incremental import plan_pages, search_outputs
 from .links import CONTENT_DIR
 from .model import OutputFile, Site, SiteConfig
-from .output import write_output
+from .output import publish, verify
 from .render import render_pages
-from .search import build_search_index
 from .sitemap import render_sitemap
 from .structure import assemble
 from .templates import make_environment
 from .validate import validate
+from .workers import Workers
 
 ASSETS_DIR = "assets"
 LAYOUTS_DIR = "layouts"
@@ -35,13 +37,17 @@ OUTPUT_DIR = "public"
 class BuildReport:
     """What a successful build did, for the summary line."""
 
-    pages: int  #: HTML pages rendered
-    files: int  #: files written in all
+    pages: int  #: HTML pages in the site
+    files: int  #: files in the output in all
     issues: int
     articles: int
     drafts_skipped: int  #: draft articles left out
     future_skipped: int  #: articles of issues dated after today, left out
     warnings: tuple[Diagnostic, ...]
+    rendered: int = 0  #: pages rendered by this build (the others were unchanged)
+    reused: int = 0  #: pages whose published file was kept, their inputs unchanged
+    written: int = 0  #: files whose bytes were written (new or changed)
+    parsed: int = 0  #: articles whose Markdown was rendered anew (not from the cache)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -51,6 +57,10 @@ class Loaded:
     site: Site
     content: Content
     warnings: tuple[Diagnostic, ...]
+
+
+#: progress(stage, done, total): told as a build goes, for a progress bar (never required).
+Progress = Callable[[str, int, int], None]
 
 
 def build_site(
@@ -63,42 +73,80 @@ def build_site(
     strict: bool = False,
     today: date | None = None,
     environ: Mapping[str, str] | None = None,
+    jobs: int | None = None,
+    cache: bool = True,
+    progress: Progress | None = None,
+    state: BuildState | None = None,
 ) -> BuildReport:
-    """Build the site at `root` into `out_dir` (default root/public), all or nothing."""
+    """Build the site at `root` into `out_dir` (default root/public), all or nothing.
+
+    `jobs` worker processes parse articles (default: the machine's cores). With `cache`, the
+    previous build's results in `root/.bulletin-cache/` are reused where their inputs are
+    unchanged, and only changed files are written; the output is the same bytes either way.
+    `state` carries the cache in memory from one build to the next (the dev server).
+    """
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
-    loaded = load_site(
-        root,
-        drafts=drafts,
-        future=future,
-        base_url=base_url,
-        strict=strict,
-        today=today,
-        environ=environ,
-    )
+    environ = os.environ if environ is None else environ
+    state = state if state is not None else BuildState(root, enabled=cache)
+    tell = progress or (lambda stage, done, total: None)
+    config = load_config(root, base_url=base_url)
+    today = today or datetime.now(ZoneInfo(config.timezone)).date()
+    options = (drafts, future, base_url, strict, None if future else today,
+               environ.get("SOURCE_DATE_EPOCH", ""))  # fmt: skip
+    inputs = input_fingerprint(
+        root, out_dir, options, state,
+        layout_dirs=layout_dirs(root), asset_dirs=asset_dirs(root),
+    )  # fmt: skip
+    last = state.unchanged(out_dir, inputs)
+    if isinstance(last, BuildReport):
+        return replace(last, rendered=0, reused=last.pages, written=0, parsed=0)
+    tell("reading", 0, 1)
+    with Workers(jobs) as workers:
+        try:
+            loaded = load_site(
+                root, drafts=drafts, future=future, base_url=base_url, strict=strict,
+                today=today, environ=environ, records=state.records(), workers=workers,
+                on_content=state.keep_records,
+            )  # fmt: skip
+        finally:
+            state.save_records()
     site = loaded.site
-    pages = render_pages(site, make_environment(layout_dirs(root), root=root), root=root)
+    env = make_environment(layout_dirs(root), root=root)
+    verified = verify(out_dir, state.manifest(out_dir))
+    plan = plan_pages(site, env, root, verified, base=inputs.layouts, tell=tell)
     feeds = render_feeds(site)
-    sitemap = render_sitemap(site, [page.path for page in pages])
-    index = (
-        build_search_index(pages, language=site.config.language, base_path=site.config.base_path)
-        if site.config.search
-        else ()
-    )
+    sitemap = render_sitemap(site, plan.paths)
+    kept = list(plan.kept)
+    index: tuple[OutputFile, ...] = ()
+    if site.config.search:
+        tell("search index", 0, 1)
+        index, kept_index = search_outputs(site, plan, out_dir, verified)
+        kept.extend(kept_index)
     statics = static_outputs(root, site)
-    written = write_output(
-        [*pages, *feeds, *sitemap, *index, *statics],
+    tell("writing", 0, 1)
+    publication = publish(
+        [*plan.rendered, *feeds, *sitemap, *index, *statics],
         out_dir,
         protected=[root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))],
+        marks=plan.marks,
+        kept=kept,
+        verified=verified,
     )
-    return BuildReport(
-        pages=len(pages),
-        files=written,
+    report = BuildReport(
+        pages=len(plan.paths),
+        files=len(publication.manifest.files),
         issues=len(site.issues),
         articles=len(site.articles),
         drafts_skipped=loaded.content.drafts_skipped,
         future_skipped=loaded.content.future_skipped,
         warnings=loaded.warnings,
+        rendered=len(plan.rendered),
+        reused=len(plan.kept),
+        written=publication.written,
+        parsed=loaded.content.rendered,
     )
+    state.published(out_dir, inputs, publication.manifest, report)
+    return report
 
 
 def check_site(
@@ -124,10 +172,17 @@ def check_site(
     return promote(found) if strict else found
 
 
-def rebuild_for_serve(root: Path, out_dir: Path, *, drafts: bool) -> tuple[Diagnostic, ...]:
-    """A build for the dev server: base URL `/`, future issues shown, problems returned."""
+def rebuild_for_serve(
+    root: Path, out_dir: Path, *, drafts: bool, state: BuildState | None = None
+) -> tuple[Diagnostic, ...]:
+    """A build for the dev server: base URL `/`, future issues shown, problems returned.
+
+    Pass the same `state` to every rebuild of one server: the cache then stays in memory.
+    """
     try:
-        return build_site(root, out_dir, drafts=drafts, future=True, base_url="/").warnings
+        return build_site(
+            root, out_dir, drafts=drafts, future=True, base_url="/", state=state
+        ).warnings
     except BuildFailed as exc:
         return exc.diagnostics
     except SiteError as exc:
@@ -144,11 +199,23 @@ def load_site(
     today: date | None,
     environ: Mapping[str, str] | None,
     advice: bool = False,
+    records: Mapping[str, ArticleRecord] | None = None,
+    workers: Workers | None = None,
+    on_content: Callable[[Content], None] | None = None,
 ) -> Loaded:
-    """Config, content, structure and validation; raises BuildFailed on any error."""
+    """Config, content, structure and validation; raises BuildFailed on any error.
+
+    `records` are the previous build's article records; `on_content` is given the content
+    read, before any error is raised (so that what was parsed can still be cached).
+    """
     config = load_config(root, base_url=base_url)
     today = today or datetime.now(ZoneInfo(config.timezone)).date()
-    content = load_content(root, config, drafts=drafts, future=future, today=today)
+    content = load_content(
+        root, config, drafts=drafts, future=future, today=today, records=records,
+        workers=workers,
+    )  # fmt: skip
+    if on_content is not None:
+        on_content(content)
     raise_on_errors(content.diagnostics, strict=False)
     site = assemble(
         config,
@@ -200,6 +267,15 @@ def layout_dirs(root: Path) -> list[Path]:
     return dirs
 
 
+def asset_dirs(root: Path) -> list[Path]:
+    """Where assets come from, first match wins: the site's own, then the bundled ones."""
+    dirs = [root / ASSETS_DIR]
+    bundled = theme_dir(ASSETS_DIR)
+    if bundled is not None:
+        dirs.append(bundled)
+    return dirs
+
+
 def static_outputs(root: Path, site: Site) -> list[OutputFile]:
     """Issue files and assets, copied as they are."""
     outputs = [
@@ -207,8 +283,8 @@ def static_outputs(root: Path, site: Site) -> list[OutputFile]:
         for f in site.files
     ]
     seen: set[str] = set()
-    for assets in (root / ASSETS_DIR, theme_dir(ASSETS_DIR)):
-        if assets is None or not assets.is_dir():
+    for assets in asset_dirs(root):
+        if not assets.is_dir():
             continue
         for file in sorted(assets.rglob("*")):
             rel = file.relative_to(assets).as_posix()

@@ -6,6 +6,7 @@ Library code raises SiteError; here it becomes `path:line:col: error: message` l
 from __future__ import annotations
 
 import json
+import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
@@ -65,6 +66,18 @@ def main() -> None:
     "--future", is_flag=True, help="Include issues dated after today (in the site's timezone)."
 )
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, None),
+    metavar="N",
+    help="Worker processes for parsing articles [default: the machine's cores].",
+)
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Build everything anew: neither read nor write .bulletin-cache/ (output is the same).",
+)
 def build(
     source: str | None,
     destination: str | None,
@@ -72,20 +85,32 @@ def build(
     drafts: bool,
     future: bool,
     strict: bool,
+    jobs: int | None,
+    no_cache: bool,
 ) -> None:
-    """Build the site into the destination folder, all or nothing."""
+    """Build the site into the destination folder, all or nothing.
+
+    Unchanged articles and pages are taken from the previous build (.bulletin-cache/) and
+    only files whose bytes changed are written; the result is the same as a clean build.
+    """
     from .build import build_site
 
     root = site_root(source)
     out_dir = Path(destination) if destination else root / "public"
     started = time.perf_counter()
+    bar = ProgressBar(started) if sys.stderr.isatty() else None
     try:
         report = build_site(
-            root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict
-        )
+            root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
+            jobs=jobs, cache=not no_cache, progress=bar,
+        )  # fmt: skip
     except SiteError as exc:
+        if bar is not None:
+            bar.clear()
         fail(exc)
         return
+    if bar is not None:
+        bar.clear()
     show_diagnostics(report.warnings)
     seconds = time.perf_counter() - started
     left_out = ""
@@ -96,8 +121,29 @@ def build(
     click.echo(
         f"Built {report.pages} pages, {report.files} files "
         f"({report.issues} issues, {report.articles} articles{left_out}) "
-        f"in {seconds:.2f} s into {out_dir}"
+        f"in {seconds:.2f} s into {out_dir}: {report.rendered} pages rendered, "
+        f"{report.reused} reused, {report.written} files written"
     )
+
+
+class ProgressBar:
+    """`stage done/total` on one rewritten stderr line, shown once a build passes a second."""
+
+    def __init__(self, started: float, delay: float = 1.0) -> None:
+        self.started = started
+        self.delay = delay
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if time.perf_counter() - self.started < self.delay:
+            return
+        count = f" {done}/{total}" if total > 1 else ""
+        click.echo(f"\r\033[K{stage}{count} …", nl=False, err=True)
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            click.echo("\r\033[K", nl=False, err=True)
 
 
 @main.command(context_settings=CONTEXT)
@@ -121,15 +167,17 @@ def serve(source: str | None, host: str, port: int, drafts: bool) -> None:
     Future issues are shown; the site is built into a temporary folder, never into public/.
     """
     from .build import rebuild_for_serve
+    from .buildstate import BuildState
     from .serve import DevServer
 
     root = site_root(source)
+    state = BuildState(root, save_every_build=False)  # the cache stays in memory between saves
     with tempfile.TemporaryDirectory(prefix="bulletin-serve-") as tmp:
         out_dir = Path(tmp) / "site"
 
         def rebuild(changed: set[str]) -> Sequence[Diagnostic]:
             started = time.perf_counter()
-            diagnostics = rebuild_for_serve(root, out_dir, drafts=drafts)
+            diagnostics = rebuild_for_serve(root, out_dir, drafts=drafts, state=state)
             show_diagnostics(diagnostics)
             if not any(d.is_error for d in diagnostics):
                 click.echo(f"Built in {time.perf_counter() - started:.2f} s")

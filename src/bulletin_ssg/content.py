@@ -1,47 +1,66 @@
 """Reads content/<YYYY-MM-DD>/ into complete Articles, IssueInfos and issue files.
 
 The only module that reads the content tree; everything it finds wrong becomes a Diagnostic.
-Parsing from text (`parse_article`) is kept apart from reading files (`load_content`).
+Per-file work (articles.py) runs in worker processes when there is much of it, and an article
+whose file, slug and link answers are unchanged is taken from the previous build's records.
 """
 
 from __future__ import annotations
 
-import posixpath
+import hashlib
+import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from types import MappingProxyType
-from typing import Any
 
 from . import fields
+from .articles import (
+    FrontWire,
+    RenderJob,
+    RenderOutcome,
+    RenderTask,
+    Source,
+    SplitTask,
+    article_from_wire,
+    decode,
+    front_from_wire,
+    read_text,
+    render_many,
+    split_many,
+)
 from .errors import ContentError, Diagnostic, Location, error, warning
-from .frontmatter import FrontMatter, describe, load_yaml_mapping, split
+from .frontmatter import load_yaml_mapping
 from .links import CONTENT_DIR, LinkMap
 from .links import issue_folder_date as parse_issue_date
-from .markup import Markup
 from .model import Article, IssueInfo, SiteConfig, StaticFile
-from .slugs import is_valid_slug, slugify
-from .summary import summarize
+from .sources import (
+    BUNDLE_INDEX,
+    assign_slugs,
+    bundle_static_files,
+    is_ignored,
+    link_targets,
+    walk_files,
+)
+from .workers import Workers
 
 ISSUE_FILE = "issue.yaml"
-BUNDLE_INDEX = "index.md"
-ARTICLE_KEYS = frozenset(
-    {
-        "title",
-        "section",
-        "kicker",
-        "subtitle",
-        "byline",
-        "authors",
-        "order",
-        "summary",
-        "tags",
-        "slug",
-        "draft",
-    }
-)
 ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
+
+__all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date", "scan"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArticleRecord:
+    """What one article file gave last time, for reuse while it stays the same."""
+
+    size: int  #: the file's size and mtime when it was read: unchanged ones are not read again
+    mtime_ns: int
+    digest: bytes  #: of the file's bytes
+    front: FrontWire | None  #: its front matter, body left out; None if it could not be split
+    problem: Diagnostic | None  #: why it could not be read or split
+    render_key: bytes = b""  #: settings, digest, slug and date the outcome was rendered with
+    outcome: RenderOutcome | None = None  #: the checked, rendered article and its link answers
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,48 +73,47 @@ class Content:
     diagnostics: tuple[Diagnostic, ...]
     drafts_skipped: int = 0  #: articles left out as drafts
     future_skipped: int = 0  #: articles of issues dated after today, left out
+    records: Mapping[str, ArticleRecord] = field(default_factory=dict)  #: for the next build
+    rendered: int = 0  #: articles whose Markdown was rendered anew (not taken from records)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """An article file read and split, before its body is rendered."""
+class Found:
+    """An article file seen by the walk, not yet read."""
 
-    path: str  #: site-relative, e.g. content/2023-02-16/foo.md
+    file: Path
+    path: str  #: site-relative
     issue_date: date
-    front: FrontMatter
     slug_base: str  #: file stem, or folder name for a bundle
+    size: int
+    mtime_ns: int
 
 
-def is_ignored(name: str) -> bool:
-    """Hidden files, editor backups and OS clutter are never content."""
-    return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
+def scan(root: Path) -> list[tuple[str, int, int]]:
+    """(site-relative path, size, mtime_ns) of every file below content/, sorted.
 
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 text of a file, or a ContentError naming the line of the first bad byte."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        hint = "save the file as UTF-8"
+    The cheap look at the sources that tells an unchanged tree (no file is read).
+    """
+    found: list[tuple[str, int, int]] = []
+    pending = [root / CONTENT_DIR]
+    while pending:
+        folder = pending.pop()
         try:
-            data.decode("gb18030")
-            hint = "it looks like GBK/GB18030; save the file as UTF-8"
-        except UnicodeDecodeError:
-            pass
-        raise ContentError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}), expected UTF-8 text",
-            Location(path, line),
-            hint,
-        ) from exc
-
-
-def read_text(file: Path, path: str) -> str:
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise ContentError(f"cannot read file: {exc.strerror}", Location(path)) from exc
-    return decode(data, path)
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                pending.append(Path(entry.path))
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            rel = Path(entry.path).relative_to(root).as_posix()
+            found.append((rel, stat.st_size, stat.st_mtime_ns))
+    found.sort()
+    return found
 
 
 def load_content(
@@ -105,28 +123,31 @@ def load_content(
     drafts: bool = False,
     future: bool = True,
     today: date | None = None,
+    records: Mapping[str, ArticleRecord] | None = None,
+    workers: Workers | None = None,
 ) -> Content:
     """Walk content/ and return every article, issue and file, with all problems found.
 
     Drafts are left out unless `drafts`; issues dated after `today` unless `future`.
+    `records` are the previous build's (Content.records); `workers` run per-file work.
     """
     diagnostics: list[Diagnostic] = []
-    sources: list[Source] = []
-    infos: list[IssueInfo] = []
-    files: list[StaticFile] = []
     content_dir = root / CONTENT_DIR
     if not content_dir.is_dir():
         diagnostics.append(
             warning("no content/ folder: the site has no issues", Location(CONTENT_DIR))
         )
         return Content(articles=(), issues=(), files=(), diagnostics=tuple(diagnostics))
+    events: list[Diagnostic | Found] = []
+    infos: list[IssueInfo] = []
+    files: list[StaticFile] = []
     for entry in sorted(content_dir.iterdir(), key=lambda p: p.name):
         if is_ignored(entry.name):
             continue
         rel = f"{CONTENT_DIR}/{entry.name}"
         issue_date = parse_issue_date(entry.name)
         if not entry.is_dir():
-            diagnostics.append(
+            events.append(
                 warning(
                     "not an issue folder, ignored",
                     Location(rel),
@@ -135,17 +156,26 @@ def load_content(
             )
             continue
         if issue_date is None:
-            diagnostics.append(
+            events.append(
                 error(
                     f"issue folder name {entry.name!r} is not a date, expected YYYY-MM-DD",
                     Location(rel),
                 )
             )
             continue
-        info = load_issue_info(entry, rel, issue_date, diagnostics)
-        infos.append(info)
-        collect_issue(entry, rel, issue_date, sources, files, diagnostics)
-    content = finish(root, config, sources, infos, files, diagnostics, drafts=drafts)
+        issue_problems: list[Diagnostic] = []
+        infos.append(load_issue_info(entry, rel, issue_date, issue_problems))
+        events.extend(issue_problems)
+        collect_issue(entry, rel, issue_date, events, files)
+    own = workers if workers is not None else Workers(1)
+    try:
+        content = finish(
+            root, config, events, infos, files, diagnostics,
+            previous=records or {}, workers=own, drafts=drafts,
+        )  # fmt: skip
+    finally:
+        if workers is None:
+            own.close()
     if future or today is None:
         return content
     return leave_out_future(content, today)
@@ -196,87 +226,169 @@ def collect_issue(
     folder: Path,
     rel: str,
     issue_date: date,
-    sources: list[Source],
+    events: list[Diagnostic | Found],
     files: list[StaticFile],
-    diagnostics: list[Diagnostic],
 ) -> None:
-    """Split every article of one issue folder and list the files to copy."""
+    """List every article file of one issue folder (in order) and the files to copy."""
     prefix = f"/issues/{issue_date.isoformat()}/"
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    for entry in entries:
         name = entry.name
         if is_ignored(name) or name == ISSUE_FILE:
             continue
         path = f"{rel}/{name}"
-        if entry.is_dir() and (entry / BUNDLE_INDEX).is_file():
-            add_source(
-                entry / BUNDLE_INDEX,
-                f"{path}/{BUNDLE_INDEX}",
-                issue_date,
-                name,
-                sources,
-                diagnostics,
-            )
+        if entry.is_dir():
+            index = Path(entry.path) / BUNDLE_INDEX
+            try:
+                stat = index.stat()
+            except OSError:
+                stat = None
+            if stat is not None and index.is_file():
+                events.append(
+                    Found(file=index, path=f"{path}/{BUNDLE_INDEX}", issue_date=issue_date,
+                          slug_base=name, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+                )  # fmt: skip
+                continue
+        elif name.endswith(".md") and entry.is_file():
+            stat = entry.stat()
+            events.append(
+                Found(file=Path(entry.path), path=path, issue_date=issue_date,
+                      slug_base=name[:-3], size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+            )  # fmt: skip
             continue
-        if entry.is_file() and name.endswith(".md"):
-            add_source(entry, path, issue_date, name[:-3], sources, diagnostics)
-            continue
-        for file in walk_files(entry):
+        for file in walk_files(Path(entry.path)):
             sub = file.relative_to(folder).as_posix()
             files.append(StaticFile(source=f"{rel}/{sub}", url=prefix + sub))
 
 
-def walk_files(entry: Path) -> list[Path]:
-    """A file, or every non-ignored file below a folder, sorted."""
-    if entry.is_file():
-        return [entry]
-    found: list[Path] = []
-    for child in sorted(entry.iterdir(), key=lambda p: p.name):
-        if not is_ignored(child.name):
-            found.extend(walk_files(child))
-    return found
-
-
-def add_source(
-    file: Path,
-    path: str,
-    issue_date: date,
-    slug_base: str,
-    sources: list[Source],
+def read_sources(
+    events: list[Diagnostic | Found],
+    previous: Mapping[str, ArticleRecord],
+    workers: Workers,
     diagnostics: list[Diagnostic],
-) -> None:
-    try:
-        front = split(read_text(file, path), path)
-    except ContentError as exc:
-        diagnostics.append(exc.to_diagnostic())
-        return
-    sources.append(Source(path=path, issue_date=issue_date, front=front, slug_base=slug_base))
+) -> tuple[list[Source], dict[str, ArticleRecord], dict[str, FrontWire]]:
+    """Split the files that changed since `previous` (the rest are not read).
+
+    Returns the sources in walk order, each file's record, and the fronts read now (with
+    their bodies); problems go to `diagnostics` in walk order.
+    """
+    found = [e for e in events if isinstance(e, Found)]
+    records: dict[str, ArticleRecord] = {}
+    stale: list[Found] = []
+    for item in found:
+        old = previous.get(item.path)
+        if old is not None and (old.size, old.mtime_ns) == (item.size, item.mtime_ns):
+            records[item.path] = old
+        else:
+            stale.append(item)
+    bodies: dict[str, FrontWire] = {}
+    tasks = [SplitTask(file=str(f.file), path=f.path) for f in stale]
+    for item, outcome in zip(stale, workers.map_chunks(split_many, tasks, list), strict=True):
+        old = previous.get(item.path)
+        if old is not None and outcome.digest and old.digest == outcome.digest:
+            records[item.path] = replace(old, size=item.size, mtime_ns=item.mtime_ns)
+        else:
+            front = outcome.front
+            records[item.path] = ArticleRecord(
+                size=item.size, mtime_ns=item.mtime_ns, digest=outcome.digest,
+                front=None if front is None else (front[0], front[1], "", front[3]),
+                problem=outcome.problem,
+            )  # fmt: skip
+        if outcome.front is not None:
+            bodies[item.path] = outcome.front
+    sources: list[Source] = []
+    for event in events:
+        if isinstance(event, Diagnostic):
+            diagnostics.append(event)
+            continue
+        record = records[event.path]
+        if record.problem is not None or record.front is None:
+            if record.problem is not None:
+                diagnostics.append(record.problem)
+            continue
+        sources.append(
+            Source(path=event.path, issue_date=event.issue_date,
+                   front=front_from_wire(bodies.get(event.path, record.front)),
+                   slug_base=event.slug_base)
+        )  # fmt: skip
+    return sources, records, bodies
+
+
+def render_settings(config: SiteConfig) -> bytes:
+    """The part of site.yaml an article's rendering depends on."""
+    text = repr((config.allow_html, config.base_path, config.sections))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def render_key(settings: bytes, record: ArticleRecord, slug: str | None, day: date) -> bytes:
+    text = f"{slug}\0{day.isoformat()}".encode()
+    return hashlib.blake2b(settings + record.digest + text, digest_size=16).digest()
 
 
 def finish(
     root: Path,
     config: SiteConfig,
-    sources: list[Source],
+    events: list[Diagnostic | Found],
     infos: list[IssueInfo],
     files: list[StaticFile],
     diagnostics: list[Diagnostic],
     *,
+    previous: Mapping[str, ArticleRecord],
+    workers: Workers,
     drafts: bool,
 ) -> Content:
     """Give each source its slug, render bodies with links resolved, and drop drafts."""
+    sources, records, bodies = read_sources(events, previous, workers, diagnostics)
     slugs = assign_slugs(sources, config, diagnostics)
     bundle_files = bundle_static_files(root, sources, slugs)
     files = [*files, *bundle_files]
     link_map = LinkMap(link_targets(sources, slugs, files), root, config.base_path)
-    markup = Markup(allow_html=config.allow_html)
+    settings = render_settings(config)
+    outcomes: dict[str, RenderOutcome] = {}
+    todo: list[Source] = []
+    for source in sources:
+        record = records[source.path]
+        key = render_key(settings, record, slugs.get(source.path), source.issue_date)
+        old = record.outcome
+        if (
+            record.render_key == key
+            and old is not None
+            and link_map.for_article(source.path).answers_same(old.resolved, old.measured)
+        ):
+            outcomes[source.path] = old
+        else:
+            todo.append(source)
+    unread = [SplitTask(file=str(root / s.path), path=s.path) for s in todo if s.path not in bodies]
+    for reread in workers.map_chunks(split_many, unread, list):
+        if reread.front is not None:
+            bodies[reread.path] = reread.front
+    tasks = [
+        RenderTask(path=s.path, issue_date=s.issue_date, slug=slugs.get(s.path),
+                   front=bodies.get(s.path) or front_wire_of(s))
+        for s in todo
+    ]  # fmt: skip
+    job_config = replace(config, params={})
+    targets = dict(link_map.targets)
+    fresh = workers.map_chunks(
+        render_many,
+        tasks,
+        lambda chunk: RenderJob(config=job_config, root=root, targets=targets, tasks=tuple(chunk)),
+    )
+    for source, made in zip(todo, fresh, strict=True):
+        outcomes[source.path] = made
+        record = records[source.path]
+        key = render_key(settings, record, slugs.get(source.path), source.issue_date)
+        records[source.path] = replace(record, render_key=key, outcome=made)
     draft_issues = {info.issue_date for info in infos if info.draft}
     articles: list[Article] = []
     skipped = 0
     for source in sources:
-        article = parse_article(
-            source, slugs.get(source.path), config, markup, link_map, diagnostics
-        )
-        if article is None:
+        outcome = outcomes[source.path]
+        diagnostics.extend(outcome.diagnostics)
+        if outcome.article is None:
             continue
+        article = article_from_wire(outcome.article)
         if (article.draft or article.issue_date in draft_issues) and not drafts:
             skipped += 1
             continue
@@ -292,168 +404,15 @@ def finish(
         files=kept_files,
         diagnostics=tuple(diagnostics),
         drafts_skipped=skipped,
+        records=records,
+        rendered=len(todo),
     )
+
+
+def front_wire_of(source: Source) -> FrontWire:
+    front = source.front
+    return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
 
 
 def _issue_of(url: str) -> date | None:
     return parse_issue_date(url.split("/")[2]) if url.startswith("/issues/") else None
-
-
-def assign_slugs(
-    sources: list[Source], config: SiteConfig, diagnostics: list[Diagnostic]
-) -> dict[str, str]:
-    """Each source's slug: front-matter `slug`, else the file name, romanised when needed."""
-    slugs: dict[str, str] = {}
-    taken: dict[tuple[date, str], str] = {}
-    reserved = {s.key for s in config.sections}
-    for source in sources:
-        meta, lines = source.front.meta, source.front.key_lines
-        explicit = meta.get("slug")
-        location = Location(source.path, lines.get("slug", 1))
-        if explicit is not None:
-            if not isinstance(explicit, str) or not is_valid_slug(explicit):
-                diagnostics.append(
-                    error(
-                        f"'slug': got {describe(explicit)}, expected lowercase ASCII letters, "
-                        "digits, '-' or '_' (a slug names one folder of the output)",
-                        location,
-                    )
-                )
-                continue
-            slug = explicit
-        else:
-            base = source.slug_base
-            slug = base if is_valid_slug(base) else slugify(base)
-            if not slug:
-                title = meta.get("title")
-                slug = slugify(title) if isinstance(title, str) else ""
-            slug = slug or "article"
-            location = Location(source.path, 1)
-        if slug in reserved:
-            diagnostics.append(
-                error(
-                    f"slug {slug!r} is also a section key, so its page would replace the "
-                    f"section page /issues/{source.issue_date.isoformat()}/{slug}/",
-                    location,
-                    "give the article another file name or a 'slug'",
-                )
-            )
-            continue
-        other = taken.get((source.issue_date, slug))
-        if other is not None:
-            diagnostics.append(
-                error(
-                    f"slug {slug!r} is already used by {other} in the same issue",
-                    location,
-                    "rename one file or set a different 'slug'",
-                )
-            )
-            continue
-        taken[(source.issue_date, slug)] = source.path
-        slugs[source.path] = slug
-    return slugs
-
-
-def bundle_static_files(
-    root: Path, sources: list[Source], slugs: Mapping[str, str]
-) -> list[StaticFile]:
-    """Files beside a bundle's index.md, published next to the article's page."""
-    found: list[StaticFile] = []
-    for source in sources:
-        if not source.path.endswith("/" + BUNDLE_INDEX) or source.path not in slugs:
-            continue
-        folder_rel = posixpath.dirname(source.path)
-        folder = root / folder_rel
-        url = f"/issues/{source.issue_date.isoformat()}/{slugs[source.path]}/"
-        for file in walk_files(folder):
-            sub = file.relative_to(folder).as_posix()
-            if sub != BUNDLE_INDEX:
-                found.append(StaticFile(source=f"{folder_rel}/{sub}", url=url + sub))
-    return found
-
-
-def link_targets(
-    sources: list[Source], slugs: Mapping[str, str], files: list[StaticFile]
-) -> dict[str, str]:
-    """Site-relative source path -> output URL, for resolving relative links."""
-    targets = {f.source: f.url for f in files}
-    for source in sources:
-        slug = slugs.get(source.path)
-        if slug is None:
-            continue
-        url = f"/issues/{source.issue_date.isoformat()}/{slug}/"
-        targets[source.path] = url
-        if source.path.endswith("/" + BUNDLE_INDEX):
-            targets[posixpath.dirname(source.path)] = url
-    return targets
-
-
-def parse_article(
-    source: Source,
-    slug: str | None,
-    config: SiteConfig,
-    markup: Markup,
-    link_map: LinkMap,
-    diagnostics: list[Diagnostic],
-) -> Article | None:
-    """Check one article's front matter and render its body; None if it has errors."""
-    meta, lines = source.front.meta, source.front.key_lines
-    before = len(diagnostics)
-    check = fields.Checker(source.path, lines, diagnostics)
-    title = check.text(meta, "title", required=True)
-    section_name = check.text(meta, "section", required=True)
-    section = config.section(section_name) if section_name else None
-    if section_name and section is None:
-        known = ", ".join(f"{s.key} ({s.title})" for s in config.sections)
-        check.fail("section", f"unknown section {section_name!r}, expected one of: {known}")
-    kicker = check.text(meta, "kicker")
-    subtitle = check.text(meta, "subtitle")
-    byline = check.text(meta, "byline")
-    authors = check.text_list(meta, "authors", single_ok=True) or ()
-    order = check.integer(meta, "order")
-    summary = check.text(meta, "summary")
-    tags = check.text_list(meta, "tags") or ()
-    draft = check.boolean(meta, "draft")
-    links = link_map.for_article(source.path)
-    rendered = markup.render(
-        source.front.body,
-        first_line=source.front.body_first_line,
-        resolve=links.resolve,
-        measure=links.measure,
-    )
-    missing = links.missing
-    for link in rendered.links:
-        if link.target in missing:
-            kind = "image" if link.is_image else "link target"
-            diagnostics.append(
-                error(
-                    f"{kind} {link.target!r} not found, expected a file of the site "
-                    "(relative to this article)",
-                    Location(source.path, link.line),
-                )
-            )
-            missing = missing - {link.target}
-    if len(diagnostics) > before or slug is None or title is None or section is None:
-        return None
-    extra: dict[str, Any] = {k: v for k, v in meta.items() if k not in ARTICLE_KEYS}
-    return Article(
-        source=Location(source.path, 1),
-        issue_date=source.issue_date,
-        slug=slug,
-        section=section.key,
-        title=title,
-        kicker=kicker,
-        subtitle=subtitle,
-        byline=byline,
-        authors=authors,
-        order=order,
-        summary=summary or summarize(rendered.first_paragraph),
-        summary_given=summary is not None,
-        tags=tags,
-        draft=draft,
-        html=rendered.html,
-        headings=rendered.headings,
-        links=rendered.links,
-        characters=rendered.characters,
-        extra=MappingProxyType(extra),
-    )

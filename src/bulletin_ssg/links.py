@@ -45,12 +45,18 @@ class LinkMap:
 
 
 class ArticleLinks:
-    """Resolves the relative targets of one article; remembers the ones that do not exist."""
+    """Resolves the relative targets of one article; remembers every answer it gave.
+
+    `resolved` and `measured` are what a cache needs to tell later whether the article's
+    links would still resolve the same way (`answers_same`).
+    """
 
     def __init__(self, link_map: LinkMap, folder: str) -> None:
         self.link_map = link_map
         self.folder = folder
         self.missing: set[str] = set()
+        self.resolved: dict[str, str | None] = {}  #: target -> URL given (None: kept as is)
+        self.measured: dict[str, tuple[int, int] | None] = {}  #: image target -> size given
 
     def source_of(self, target: str) -> str:
         """The site-relative path a relative target points at (fragment and query removed)."""
@@ -59,6 +65,11 @@ class ArticleLinks:
 
     def resolve(self, target: str) -> str | None:
         """The published URL (with the base path) for a relative target, or None if missing."""
+        url = self._resolve(target)
+        self.resolved[target] = url
+        return url
+
+    def _resolve(self, target: str) -> str | None:
         path, sep, fragment = target.partition("#")
         if not path.split("?", 1)[0]:
             return None
@@ -76,6 +87,18 @@ class ArticleLinks:
     def measure(self, target: str) -> tuple[int, int] | None:
         """The pixel size of a relative image target that is a file of the site."""
         wanted = self.source_of(target)
-        if wanted not in self.link_map.targets:
-            return None
-        return self.link_map.size_of(wanted)
+        size = self.link_map.size_of(wanted) if wanted in self.link_map.targets else None
+        self.measured[target] = size
+        return size
+
+    def answers_same(
+        self,
+        resolved: Mapping[str, str | None],
+        measured: Mapping[str, tuple[int, int] | None],
+    ) -> bool:
+        """Whether every target would resolve and measure as recorded (a cached render holds)."""
+        return all(self._resolve(t) == url for t, url in resolved.items()) and all(
+            (self.link_map.size_of(w) if (w := self.source_of(t)) in self.link_map.targets
+             else None) == size
+            for t, size in measured.items()
+        )

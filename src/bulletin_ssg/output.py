@@ -1,15 +1,20 @@
-"""The only module that writes the site: stage everything, then swap it in at once.
+"""The only module that writes the site: stage what changed, then put it in place at once.
 
-A build that fails anywhere leaves the previous output exactly as it was.
+A build that fails anywhere leaves the previous output exactly as it was. A first build
+stages the whole tree and swaps it in; later ones compare with a manifest of what was
+published (checked against the files on disk, so hand edits are repaired, never trusted),
+stage only the files whose bytes differ, then rename them into place and delete the rest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import OutputError
@@ -101,3 +106,258 @@ def swap_in(staging: Path, out_dir: Path) -> None:
         os.replace(old, out_dir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+# -- incremental publishing --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """One published file as this tool left it."""
+
+    size: int
+    mtime_ns: int
+    ino: int
+    digest: bytes  #: of its bytes; empty for a copied file (compared by `mark`)
+    mark: bytes = b""  #: what made it: a page's fingerprint, or a copied source's size+mtime
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """What a build published: every file, and every folder's mtime (to notice strangers)."""
+
+    files: Mapping[str, Published] = field(default_factory=dict)
+    dirs: Mapping[str, int] = field(default_factory=dict)  #: "" is the output folder itself
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """The manifest held against the disk: only files whose stat still matches are trusted."""
+
+    trusted: Mapping[str, Published]
+    strangers: frozenset[str]  #: files on disk not trusted: edited, or never published by us
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
+    """Which published files can be trusted; None when there is nothing to build on."""
+    if manifest is None or not out_dir.is_dir():
+        return None
+    trusted: dict[str, Published] = {}
+    strangers: set[str] = set()
+    for path, entry in manifest.files.items():
+        try:
+            st = os.stat(out_dir / path, follow_symlinks=False)
+        except OSError:
+            continue
+        if _stat_key(st) == (entry.size, entry.mtime_ns, entry.ino):
+            trusted[path] = entry
+        else:
+            strangers.add(path)
+    for folder, mtime in manifest.dirs.items():
+        try:
+            if os.stat(out_dir / folder).st_mtime_ns == mtime:
+                continue
+        except OSError:
+            continue
+        strangers.update(_unknown_below(out_dir, folder, manifest))
+    return Verified(trusted=trusted, strangers=frozenset(strangers))
+
+
+def _unknown_below(out_dir: Path, folder: str, manifest: Manifest) -> list[str]:
+    """Entries of `folder` that no build published (files, and folders removed whole)."""
+    found: list[str] = []
+    try:
+        entries = list(os.scandir(out_dir / folder))
+    except OSError:
+        return found
+    for entry in entries:
+        rel = f"{folder}/{entry.name}" if folder else entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if rel not in manifest.dirs:
+                found.append(rel)  # a folder we never made: removed whole
+        elif rel not in manifest.files:
+            found.append(rel)
+    return found
+
+
+def source_mark(file: str) -> bytes:
+    """A copied file's identity without reading it: size and mtime of its source."""
+    st = os.stat(file)
+    return f"{st.st_size}:{st.st_mtime_ns}".encode()
+
+
+def digest_of(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What publishing did: files written, and the manifest of the folder now."""
+
+    written: int
+    manifest: Manifest
+
+
+def publish(
+    files: Iterable[OutputFile],
+    out_dir: Path,
+    *,
+    protected: Iterable[Path] = (),
+    marks: Mapping[str, bytes] | None = None,
+    kept: Iterable[str] = (),
+    verified: Verified | None = None,
+) -> Publication:
+    """Make `out_dir` hold exactly `files` plus the `kept` ones, writing only what changed.
+
+    `kept` are paths whose published file is reused as it is (they must be trusted);
+    `marks` give each file what made it (kept in the manifest for the next build).
+    Without `verified` (a first build) the whole tree is staged and swapped in.
+    """
+    marks = marks or {}
+    ordered = _checked(files, out_dir, protected)
+    if verified is None:
+        write_output(ordered.values(), out_dir)
+        return Publication(written=len(ordered), manifest=_survey(out_dir, ordered, marks))
+    entries: dict[str, Published] = {}
+    for path in kept:
+        path = check_path(path)
+        if path in ordered or path not in verified.trusted:
+            raise OutputError(f"cannot keep {path}: it is not a trusted published file")
+        entries[path] = verified.trusted[path]
+    changed: dict[str, OutputFile] = {}
+    digests: dict[str, bytes] = {}
+    for path, file in ordered.items():
+        old = verified.trusted.get(path)
+        mark = marks.get(path, b"")
+        if file.copy_from is not None:
+            try:
+                mark = source_mark(file.copy_from)
+            except OSError as exc:
+                raise OutputError(f"cannot copy {file.copy_from}: {exc.strerror}") from exc
+            if old is not None and old.mark == mark:
+                entries[path] = old
+                continue
+        else:
+            digests[path] = digest_of(file.content)
+            if old is not None and old.digest == digests[path]:
+                entries[path] = Published(old.size, old.mtime_ns, old.ino, old.digest, mark)
+                continue
+        changed[path] = file
+    wanted = set(ordered) | set(entries)
+    removed = sorted((set(verified.trusted) | verified.strangers) - wanted)
+    _commit(out_dir, changed, removed)
+    for path, file in changed.items():
+        st = os.stat(out_dir / path)
+        mark = source_mark(file.copy_from) if file.copy_from is not None else marks.get(path, b"")
+        entries[path] = Published(*_stat_key(st), digests.get(path, b""), mark)
+    return Publication(written=len(changed), manifest=_folders(out_dir, entries))
+
+
+def _checked(
+    files: Iterable[OutputFile], out_dir: Path, protected: Iterable[Path]
+) -> dict[str, OutputFile]:
+    check_destination(out_dir, protected)
+    ordered: dict[str, OutputFile] = {}
+    for file in files:
+        path = check_path(file.path)
+        if path in ordered:
+            first = ordered[path].origin or "another file"
+            raise OutputError(
+                f"two outputs for {path}: {first} and {file.origin or 'another file'}"
+            )
+        ordered[path] = file
+    return ordered
+
+
+def _commit(out_dir: Path, changed: Mapping[str, OutputFile], removed: list[str]) -> None:
+    """Stage `changed` beside out_dir, then delete `removed` and rename each into place.
+
+    Nothing in out_dir changes until every file is staged.
+    """
+    if not changed and not removed:
+        return
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        staged: list[tuple[Path, str]] = []
+        for number, (path, file) in enumerate(sorted(changed.items())):
+            temp = staging / str(number)
+            if file.copy_from is not None:
+                shutil.copyfile(file.copy_from, temp)
+            else:
+                temp.write_bytes(file.content)
+            staged.append((temp, path))
+        for path in removed:
+            target = out_dir / path
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+        for temp, path in staged:
+            target = out_dir / path
+            parent = posixpath.dirname(path)
+            if parent and not (out_dir / parent).is_dir():
+                _make_folders(out_dir, parent)
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            os.replace(temp, target)
+        _prune(out_dir, {posixpath.dirname(p) for p in removed})
+    except OSError as exc:
+        raise OutputError(f"cannot write the site to {out_dir}: {exc}") from exc
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _make_folders(out_dir: Path, folder: str) -> None:
+    """Create `folder` and its missing parents; a file in the way (a stranger) goes."""
+    parts = folder.split("/")
+    for depth in range(1, len(parts) + 1):
+        rel = "/".join(parts[:depth])
+        target = out_dir / rel
+        if target.is_dir():
+            continue
+        if target.exists() or target.is_symlink():
+            target.unlink()
+        target.mkdir()
+
+
+def _prune(out_dir: Path, folders: set[str]) -> None:
+    """Remove folders left empty by deletions, deepest first, up to (not including) out_dir."""
+    for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
+        while folder:
+            try:
+                (out_dir / folder).rmdir()
+            except OSError:
+                break
+            folder = posixpath.dirname(folder)
+
+
+def _folders(out_dir: Path, entries: Mapping[str, Published]) -> Manifest:
+    """The manifest of `entries`, with every folder that holds them."""
+    folders: set[str] = {""}
+    for path in entries:
+        parent = posixpath.dirname(path)
+        while parent not in folders:
+            folders.add(parent)
+            parent = posixpath.dirname(parent)
+    dirs: dict[str, int] = {}
+    for folder in folders:
+        dirs[folder] = os.stat(out_dir / folder).st_mtime_ns
+    return Manifest(files=dict(entries), dirs=dirs)
+
+
+def _survey(
+    out_dir: Path, ordered: Mapping[str, OutputFile], marks: Mapping[str, bytes]
+) -> Manifest:
+    """The manifest of a folder just written whole."""
+    entries: dict[str, Published] = {}
+    for path, file in ordered.items():
+        key = _stat_key(os.stat(out_dir / path))
+        if file.copy_from is not None:
+            entries[path] = Published(*key, b"", source_mark(file.copy_from))
+        else:
+            entries[path] = Published(*key, digest_of(file.content), marks.get(path, b""))
+    return _folders(out_dir, entries)

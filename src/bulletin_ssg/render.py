@@ -116,12 +116,27 @@ class ArchiveYear:
 def render_pages(site: Site, env: jinja2.Environment, *, root: Path) -> tuple[OutputFile, ...]:
     """Every HTML page of the site, in a fixed order."""
     return tuple(
-        OutputFile(
-            path=output_path(page.url),
-            content=render_template(env, page.layout, values, root=root).encode("utf-8"),
-            origin=origin,
-        )
-        for page, values, origin in _pages(site)
+        render_page(env, page, values, origin, root=root)
+        for page, values, origin in page_contexts(site)
+    )
+
+
+def page_contexts(site: Site) -> Iterator[tuple[Page, dict[str, Any], str]]:
+    """Every page of the site with the values its layout receives and what it is, in order.
+
+    For callers that render only some pages (incremental builds); `render_page` renders one.
+    """
+    return _pages(site)
+
+
+def render_page(
+    env: jinja2.Environment, page: Page, values: dict[str, Any], origin: str, *, root: Path
+) -> OutputFile:
+    """One page of `page_contexts`, rendered."""
+    return OutputFile(
+        path=output_path(page.url),
+        content=render_template(env, page.layout, values, root=root).encode("utf-8"),
+        origin=origin,
     )
 
 

@@ -1,0 +1,275 @@
+"""One article file: read it, split its front matter, check its fields, render its body.
+
+Per-file work that may run in a worker process, so values cross as picklable wire forms;
+knows nothing of the content tree's layout, caches or pools.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from . import fields
+from .errors import ContentError, Diagnostic, Location, error
+from .frontmatter import FrontMatter, split
+from .links import ArticleLinks, LinkMap
+from .markup import Markup
+from .model import Article, SiteConfig
+from .summary import summarize
+
+ARTICLE_KEYS = frozenset(
+    {
+        "title",
+        "section",
+        "kicker",
+        "subtitle",
+        "byline",
+        "authors",
+        "order",
+        "summary",
+        "tags",
+        "slug",
+        "draft",
+    }
+)
+
+#: FrontMatter as plain values: (meta, key lines, body, body's first line).
+FrontWire = tuple[dict[str, Any], dict[str, int], str, int]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """An article file read and split, before its body is rendered."""
+
+    path: str  #: site-relative, e.g. content/2023-02-16/foo.md
+    issue_date: date
+    front: FrontMatter
+    slug_base: str  #: file stem, or folder name for a bundle
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SplitTask:
+    """An article file to read and split, as the walk of content/ found it."""
+
+    file: str  #: absolute or cwd-relative path to open
+    path: str  #: site-relative path, for messages
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SplitOutcome:
+    """What reading and splitting one file gave: its digest, and front matter or an error."""
+
+    path: str
+    digest: bytes  #: of the file's bytes; empty when it could not be read
+    front: FrontWire | None
+    problem: Diagnostic | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderTask:
+    """One article to check and render, with its slug (None when slugging failed)."""
+
+    path: str
+    issue_date: date
+    slug: str | None
+    front: FrontWire
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderJob:
+    """A chunk of articles for one worker, with what every article of the chunk needs."""
+
+    config: SiteConfig  #: with `params` emptied (not needed here, and not picklable)
+    root: Path
+    targets: dict[str, str]  #: LinkMap targets: source path -> URL
+    tasks: tuple[RenderTask, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RenderOutcome:
+    """One article checked and rendered, with every link answer its HTML relied on."""
+
+    path: str
+    article: Article | None  #: wire form (`extra` a plain dict), None when it has errors
+    diagnostics: tuple[Diagnostic, ...]
+    resolved: dict[str, str | None]
+    measured: dict[str, tuple[int, int] | None]
+
+
+def digest_of(data: bytes) -> bytes:
+    """The cache's content hash."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text of a file, or a ContentError naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        hint = "save the file as UTF-8"
+        try:
+            data.decode("gb18030")
+            hint = "it looks like GBK/GB18030; save the file as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise ContentError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}), expected UTF-8 text",
+            Location(path, line),
+            hint,
+        ) from exc
+
+
+def read_bytes(file: Path, path: str) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"cannot read file: {exc.strerror}", Location(path)) from exc
+
+
+def read_text(file: Path, path: str) -> str:
+    return decode(read_bytes(file, path), path)
+
+
+def front_to_wire(front: FrontMatter) -> FrontWire:
+    return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
+
+
+def front_from_wire(wire: FrontWire) -> FrontMatter:
+    meta, key_lines, body, first_line = wire
+    return FrontMatter(
+        meta=MappingProxyType(meta),
+        key_lines=MappingProxyType(key_lines),
+        body=body,
+        body_first_line=first_line,
+    )
+
+
+def article_to_wire(article: Article) -> Article:
+    """The article with `extra` as a plain dict, so that pickle can carry it."""
+    return replace(article, extra=dict(article.extra))
+
+
+def article_from_wire(article: Article) -> Article:
+    return replace(article, extra=MappingProxyType(dict(article.extra)))
+
+
+def split_one(task: SplitTask) -> SplitOutcome:
+    """Read and split one file; every problem is returned, never raised."""
+    try:
+        data = read_bytes(Path(task.file), task.path)
+    except ContentError as exc:
+        return SplitOutcome(path=task.path, digest=b"", front=None, problem=exc.to_diagnostic())
+    digest = digest_of(data)
+    try:
+        front = split(decode(data, task.path), task.path)
+    except ContentError as exc:
+        return SplitOutcome(path=task.path, digest=digest, front=None, problem=exc.to_diagnostic())
+    return SplitOutcome(path=task.path, digest=digest, front=front_to_wire(front), problem=None)
+
+
+def split_many(tasks: list[SplitTask]) -> list[SplitOutcome]:
+    """A worker's chunk of `split_one`, in the order given."""
+    return [split_one(task) for task in tasks]
+
+
+def render_many(job: RenderJob) -> list[RenderOutcome]:
+    """A worker's chunk of articles, checked and rendered in the order given."""
+    markup = Markup(allow_html=job.config.allow_html)
+    link_map = LinkMap(job.targets, job.root, job.config.base_path)
+    return [render_one(task, job.config, markup, link_map) for task in job.tasks]
+
+
+def render_one(
+    task: RenderTask, config: SiteConfig, markup: Markup, link_map: LinkMap
+) -> RenderOutcome:
+    diagnostics: list[Diagnostic] = []
+    source = Source(
+        path=task.path,
+        issue_date=task.issue_date,
+        front=front_from_wire(task.front),
+        slug_base="",
+    )
+    links = link_map.for_article(task.path)
+    article = parse_article(source, task.slug, config, markup, links, diagnostics)
+    return RenderOutcome(
+        path=task.path,
+        article=None if article is None else article_to_wire(article),
+        diagnostics=tuple(diagnostics),
+        resolved=links.resolved,
+        measured=links.measured,
+    )
+
+
+def parse_article(
+    source: Source,
+    slug: str | None,
+    config: SiteConfig,
+    markup: Markup,
+    links: ArticleLinks,
+    diagnostics: list[Diagnostic],
+) -> Article | None:
+    """Check one article's front matter and render its body; None if it has errors."""
+    meta, lines = source.front.meta, source.front.key_lines
+    before = len(diagnostics)
+    check = fields.Checker(source.path, lines, diagnostics)
+    title = check.text(meta, "title", required=True)
+    section_name = check.text(meta, "section", required=True)
+    section = config.section(section_name) if section_name else None
+    if section_name and section is None:
+        known = ", ".join(f"{s.key} ({s.title})" for s in config.sections)
+        check.fail("section", f"unknown section {section_name!r}, expected one of: {known}")
+    kicker = check.text(meta, "kicker")
+    subtitle = check.text(meta, "subtitle")
+    byline = check.text(meta, "byline")
+    authors = check.text_list(meta, "authors", single_ok=True) or ()
+    order = check.integer(meta, "order")
+    summary = check.text(meta, "summary")
+    tags = check.text_list(meta, "tags") or ()
+    draft = check.boolean(meta, "draft")
+    rendered = markup.render(
+        source.front.body,
+        first_line=source.front.body_first_line,
+        resolve=links.resolve,
+        measure=links.measure,
+    )
+    missing = links.missing
+    for link in rendered.links:
+        if link.target in missing:
+            kind = "image" if link.is_image else "link target"
+            diagnostics.append(
+                error(
+                    f"{kind} {link.target!r} not found, expected a file of the site "
+                    "(relative to this article)",
+                    Location(source.path, link.line),
+                )
+            )
+            missing = missing - {link.target}
+    if len(diagnostics) > before or slug is None or title is None or section is None:
+        return None
+    extra: dict[str, Any] = {k: v for k, v in meta.items() if k not in ARTICLE_KEYS}
+    return Article(
+        source=Location(source.path, 1),
+        issue_date=source.issue_date,
+        slug=slug,
+        section=section.key,
+        title=title,
+        kicker=kicker,
+        subtitle=subtitle,
+        byline=byline,
+        authors=authors,
+        order=order,
+        summary=summary or summarize(rendered.first_paragraph),
+        summary_given=summary is not None,
+        tags=tags,
+        draft=draft,
+        html=rendered.html,
+        headings=rendered.headings,
+        links=rendered.links,
+        characters=rendered.characters,
+        extra=MappingProxyType(extra),
+    )

@@ -1,0 +1,167 @@
+"""What one build hands the next: article records, the published manifest, the inputs' hash.
+
+Loaded lazily from the site's cache and saved back to it; kept in memory across the dev
+server's rebuilds. Decides nothing about pages: it only remembers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .cache import CACHE_DIR, Cache
+from .content import ArticleRecord, Content, scan
+from .output import Manifest, verify
+
+CONFIG_FILE = "site.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Fingerprints of what a build reads."""
+
+    whole: bytes  #: everything: tool, options, site.yaml, layouts, assets, content (by stat)
+    layouts: bytes  #: the tool and the layout files: part of every page's fingerprint
+
+
+def _tree(folder: Path, hasher: hashlib.blake2b, *, contents: bool) -> None:
+    """Feed every file below `folder` (path, and bytes or size and mtime) to `hasher`."""
+    if not folder.is_dir():
+        hasher.update(b"-")
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            file = Path(dirpath, name)
+            hasher.update(file.relative_to(folder).as_posix().encode() + b"\0")
+            try:
+                if contents:
+                    data = file.read_bytes()
+                    hasher.update(len(data).to_bytes(8, "little") + data)
+                else:
+                    st = file.stat()
+                    hasher.update(f"{st.st_size}:{st.st_mtime_ns}\n".encode())
+            except OSError:
+                hasher.update(b"?")
+
+
+def input_fingerprint(
+    root: Path,
+    out_dir: Path,
+    options: Sequence[object],
+    state: BuildState,
+    *,
+    layout_dirs: Sequence[Path],
+    asset_dirs: Sequence[Path],
+) -> Inputs:
+    """Hash the inputs without parsing any: layouts by content, the rest by size and mtime."""
+    layouts = hashlib.blake2b(state.cache.tool, digest_size=16)
+    for folder in layout_dirs:
+        layouts.update(str(folder).encode() + b"\0")
+        _tree(folder, layouts, contents=True)
+    whole = hashlib.blake2b(layouts.digest(), digest_size=16)
+    whole.update(repr((str(out_dir.resolve()), *options)).encode())
+    try:
+        whole.update((root / CONFIG_FILE).read_bytes())
+    except OSError:
+        whole.update(b"?")
+    for folder in asset_dirs:
+        whole.update(str(folder).encode() + b"\0")
+        _tree(folder, whole, contents=False)
+    for path, size, mtime in scan(root):
+        whole.update(f"{path}\0{size}:{mtime}\n".encode())
+    return Inputs(whole=whole.digest(), layouts=layouts.digest())
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """A build's output folder as it left it."""
+
+    inputs: bytes  #: Inputs.whole of that build
+    manifest: Manifest
+    report: object  #: the build's report, given back when nothing changed
+
+
+class BuildState:
+    """The cache of one site, loaded on first use; `enabled=False` remembers nothing.
+
+    `save_every_build=False` (the dev server) writes article records to disk only once,
+    keeping later ones in memory: saving 10,000 articles takes longer than an edit.
+    """
+
+    def __init__(self, root: Path, *, enabled: bool = True, save_every_build: bool = True) -> None:
+        self.cache = Cache(root / CACHE_DIR, enabled=enabled)
+        self.save_every_build = save_every_build
+        self._records: dict[str, ArticleRecord] | None = None
+        self._dirty = False
+        self._saved = False
+        self._published: dict[str, Published | None] = {}
+
+    @property
+    def enabled(self) -> bool:
+        return self.cache.enabled
+
+    def records(self) -> Mapping[str, ArticleRecord]:
+        """The article records of the last build, or none."""
+        if self._records is None:
+            loaded = self.cache.load("articles")
+            self._records = loaded if isinstance(loaded, dict) else {}
+        return self._records
+
+    def keep_records(self, content: Content) -> None:
+        if self.enabled:
+            self._records = dict(content.records)
+            self._dirty = True
+
+    def save_records(self) -> None:
+        if self._dirty and self._records is not None and (self.save_every_build or not self._saved):
+            self.cache.save("articles", self._records)
+            self._saved = True
+        self._dirty = False
+
+    def _output(self, out_dir: Path) -> Published | None:
+        key = _output_key(out_dir)
+        if key not in self._published:
+            loaded = self.cache.load(key)
+            self._published[key] = loaded if isinstance(loaded, Published) else None
+        return self._published[key]
+
+    def manifest(self, out_dir: Path) -> Manifest | None:
+        """What the last build into `out_dir` published, if known."""
+        last = self._output(out_dir)
+        return last.manifest if last is not None else None
+
+    def unchanged(self, out_dir: Path, inputs: Inputs) -> object | None:
+        """The last report when the inputs are the same and out_dir is exactly as it left it."""
+        last = self._output(out_dir)
+        if last is None or last.inputs != inputs.whole:
+            return None
+        verified = verify(out_dir, last.manifest)
+        if (
+            verified is None
+            or verified.strangers
+            or len(verified.trusted) != len(last.manifest.files)
+        ):
+            return None
+        return last.report
+
+    def published(self, out_dir: Path, inputs: Inputs, manifest: Manifest, report: object) -> None:
+        """Remember (and save) what this build left in out_dir."""
+        if not self.enabled:
+            return
+        key = _output_key(out_dir)
+        self._published[key] = Published(inputs=inputs.whole, manifest=manifest, report=report)
+        self.cache.save(key, self._published[key])
+
+    def forget(self, out_dir: Path) -> None:
+        """Drop what is known of out_dir (before a build that may change it and then fail)."""
+        key = _output_key(out_dir)
+        self._published[key] = None
+
+
+def _output_key(out_dir: Path) -> str:
+    name = hashlib.blake2b(str(out_dir.resolve()).encode(), digest_size=8).hexdigest()
+    return f"output-{name}"

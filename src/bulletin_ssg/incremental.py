@@ -1,0 +1,246 @@
+"""Incremental pages: each page's fingerprint from the values its layouts read (found in their
+Jinja syntax tree); a page is rendered again only when its fingerprint changed.
+
+Reads layouts through the environment's loader and, for the search index, published pages;
+writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from .model import OutputFile, Site
+from .output import Verified, digest_of
+from .render import output_path, page_contexts, render_page
+from .search import INDEX_DIR, build_search_index
+
+#: (context variable, attribute chain, whether only its truth value is used)
+Use = tuple[str, tuple[str, ...], bool]
+#: Values the url filters read from the context on every page.
+ALWAYS: frozenset[Use] = frozenset({("config", (), False), ("page", (), False)})
+_ATOMS = (str, int, float, bool, type(None), bytes, date, Enum)
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutUses:
+    """The context values a layout (with what it extends, includes and imports) reads."""
+
+    uses: frozenset[Use]
+    everything: bool  #: a template named at run time: the whole context counts
+
+
+def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
+    """Every context value `name` may read; a syntax error is left for rendering to report."""
+    seen: set[str] = set()
+    uses: set[Use] = set(ALWAYS)
+    pending = [name]
+    everything = False
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            tree = env.parse(source, current)
+        except jinja2.TemplateError:
+            return LayoutUses(uses=frozenset(), everything=True)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = getattr(node, "template", None)
+            if isinstance(target, nodes.Const) and isinstance(target.value, str):
+                pending.append(target.value)
+            else:
+                everything = True
+        uses.update(_uses_in(tree))
+    return LayoutUses(uses=frozenset(uses), everything=everything)
+
+
+def _uses_in(tree: nodes.Template) -> Iterator[Use]:
+    """Each `name.attr.attr` read, up to where the value is used as a whole."""
+    parents: dict[int, nodes.Node] = {}
+    stack: list[nodes.Node] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in node.iter_child_nodes():
+            parents[id(child)] = node
+            stack.append(child)
+    for name in tree.find_all(nodes.Name):
+        if name.ctx != "load":
+            continue
+        chain: list[str] = []
+        top: nodes.Node = name
+        parent = parents.get(id(top))
+        while True:
+            if isinstance(parent, nodes.Getattr) and parent.node is top:
+                chain.append(parent.attr)
+            elif (
+                isinstance(parent, nodes.Getitem)
+                and parent.node is top
+                and isinstance(parent.arg, nodes.Const)
+                and isinstance(parent.arg.value, str)
+            ):
+                chain.append(parent.arg.value)
+            else:
+                break
+            top = parent
+            parent = parents.get(id(top))
+        if isinstance(parent, nodes.Call) and parent.node is top and chain:
+            chain.pop()  # a method: its result depends on the object it belongs to
+        truth = (isinstance(parent, (nodes.If, nodes.CondExpr)) and parent.test is top) or (
+            isinstance(parent, nodes.Not)
+        )
+        yield name.name, tuple(chain), truth
+
+
+class Fingerprints:
+    """Structural hashes of values, each object hashed once per build (it is kept alive)."""
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, value: object) -> bytes:
+        if isinstance(value, _ATOMS):
+            return f"{type(value).__name__}:{value!r}".encode()
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+        for part in self._parts(value):
+            child = self.of(part)
+            hasher.update(len(child).to_bytes(4, "little"))
+            hasher.update(child)
+        digest = hasher.digest()
+        self._memo[id(value)] = (value, digest)
+        return digest
+
+    def _parts(self, value: object) -> Iterator[object]:
+        if isinstance(value, (tuple, list)):
+            yield from value
+        elif isinstance(value, Mapping):
+            for key in sorted(value, key=repr):
+                yield key
+                yield value[key]
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for item in dataclasses.fields(value):
+                yield item.name
+                yield getattr(value, item.name)
+        elif isinstance(value, (set, frozenset)):
+            yield from sorted(value, key=repr)
+        else:  # an object we cannot look into: never equal to another build's
+            yield f"{type(value).__qualname__}@{id(value)}"
+
+
+_MISSING = object()
+
+
+def resolve(value: object, chain: tuple[str, ...]) -> object:
+    """Follow `chain` as Jinja would (attribute, then item); a dead end gives a marker."""
+    for step in chain:
+        try:
+            value = getattr(value, step)
+        except AttributeError:
+            try:
+                value = value[step]  # type: ignore[index]
+            except (TypeError, LookupError):
+                return "<undefined>"
+        except Exception:
+            return "<error>"
+    return value
+
+
+def page_fingerprint(
+    uses: LayoutUses, values: Mapping[str, Any], fingerprints: Fingerprints, base: bytes
+) -> bytes:
+    """The fingerprint of one page: `base` (layouts, tool) and every value its layout reads."""
+    hasher = hashlib.blake2b(base, digest_size=16)
+    if uses.everything:
+        hasher.update(fingerprints.of(dict(values)))
+        return hasher.digest()
+    for variable, chain, truth in sorted(uses.uses):
+        value = values.get(variable, _MISSING)
+        if value is _MISSING:
+            continue
+        found = resolve(value, chain)
+        part = str(bool(found)).encode() if truth else fingerprints.of(found)
+        hasher.update(f"{variable}.{'.'.join(chain)}:{truth}:".encode())
+        hasher.update(len(part).to_bytes(4, "little"))
+        hasher.update(part)
+    return hasher.digest()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PagePlan:
+    """The pages of a build: those rendered now, and those kept as published."""
+
+    rendered: tuple[OutputFile, ...]
+    kept: tuple[str, ...]  #: output paths of pages whose inputs did not change
+    paths: tuple[str, ...]  #: every page's output path, in page order
+    marks: Mapping[str, bytes]  #: each page's fingerprint
+
+
+def plan_pages(
+    site: Site,
+    env: jinja2.Environment,
+    root: Path,
+    verified: Verified | None,
+    *,
+    base: bytes,
+    tell: Callable[[str, int, int], None],
+) -> PagePlan:
+    """Render the pages whose fingerprint differs from the one they were published with."""
+    fingerprints = Fingerprints()
+    uses: dict[str, LayoutUses] = {}
+    rendered: list[OutputFile] = []
+    kept: list[str] = []
+    paths: list[str] = []
+    marks: dict[str, bytes] = {}
+    trusted = verified.trusted if verified is not None else {}
+    contexts = list(page_contexts(site))
+    for number, (page, values, origin) in enumerate(contexts):
+        if number % 500 == 0:
+            tell("pages", number, len(contexts))
+        path = output_path(page.url)
+        paths.append(path)
+        if page.layout not in uses:
+            uses[page.layout] = layout_uses(env, page.layout)
+        mark = page_fingerprint(uses[page.layout], values, fingerprints, base)
+        marks[path] = mark
+        old = trusted.get(path)
+        if old is not None and old.mark == mark:
+            kept.append(path)
+        else:
+            rendered.append(render_page(env, page, values, origin, root=root))
+    return PagePlan(rendered=tuple(rendered), kept=tuple(kept), paths=tuple(paths), marks=marks)
+
+
+def search_outputs(
+    site: Site, plan: PagePlan, out_dir: Path, verified: Verified | None
+) -> tuple[tuple[OutputFile, ...], list[str]]:
+    """The Pagefind index: kept as published when no page it indexes changed, else rebuilt."""
+    trusted = verified.trusted if verified is not None else {}
+    published = [p for p in trusted if p.startswith(INDEX_DIR + "/")]
+    if (
+        published
+        and all(
+            (old := trusted.get(page.path)) is not None and old.digest == digest_of(page.content)
+            for page in plan.rendered
+        )
+        and set(plan.paths) >= {p for p in trusted if p.endswith(".html")}
+    ):
+        return (), published
+    pages = [*plan.rendered, *(OutputFile(path=p, content=(out_dir / p).read_bytes())
+                               for p in plan.kept)]  # fmt: skip
+    index = build_search_index(
+        pages, language=site.config.language, base_path=site.config.base_path
+    )
+    return index, []
