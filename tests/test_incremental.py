@@ -1,0 +1,309 @@
+"""Cached, incremental and parallel builds give the same bytes as a clean single-process build."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bulletin_ssg.build import BuildReport, build_site, rebuild_for_serve, theme_dir
+from bulletin_ssg.buildstate import BuildState
+from bulletin_ssg.cache import CACHE_DIR
+from bulletin_ssg.errors import BuildFailed, LayoutError
+
+from .conftest import snapshot
+
+Edit = Callable[[Path], None]
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def without_search(site: Path) -> Path:
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+    return site
+
+
+def clean(site: Path, out: Path, **options: object) -> dict[str, bytes]:
+    """The reference: no cache, one process, a fresh folder."""
+    build_site(site, out, cache=False, jobs=1, environ={}, **options)  # type: ignore[arg-type]
+    return snapshot(out)
+
+
+def edit_body(site: Path) -> None:
+    file = site / "content/2024-05-02/market.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\n补记：菜价平稳。\n", encoding="utf-8")
+
+
+def edit_title(site: Path) -> None:
+    file = site / "content/2024-05-09/editorial.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("title:", "title: 新", 1), encoding="utf-8")
+
+
+def edit_section(site: Path) -> None:
+    file = site / "content/2024-05-02/market.md"
+    text = file.read_text(encoding="utf-8")
+    section = "section: opinion" if "section: news" in text else "section: news"
+    lines = [section if line.startswith("section:") else line for line in text.splitlines()]
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def add_article(site: Path) -> None:
+    (site / "content/2024-05-09/new-story.md").write_text(
+        "---\ntitle: 新的报道\nsection: news\nbyline: 本报记者 李明\n---\n\n"
+        "一段新的正文，[链接](editorial.md)。\n",
+        encoding="utf-8",
+    )
+
+
+def delete_article(site: Path) -> None:
+    (site / "content/2024-05-09/来信.md").unlink()
+
+
+def delete_linked_article(site: Path) -> None:
+    """The article that links to it must now fail: its link answer changed."""
+    (site / "content/2024-05-02/market.md").unlink()
+    linking = site / "content/2024-05-02/春耕备耕.md"
+    text = linking.read_text(encoding="utf-8")
+    linking.write_text(text.replace("[市场行情](market.md)", "市场行情"), encoding="utf-8")
+
+
+def edit_layout(site: Path) -> None:
+    bundled = theme_dir("layouts")
+    assert bundled is not None
+    (site / "layouts").mkdir(exist_ok=True)
+    text = (bundled / "base.html").read_text(encoding="utf-8")
+    (site / "layouts/base.html").write_text(
+        text.replace("</body>", "<p>layout edited</p>\n</body>"), encoding="utf-8"
+    )
+
+
+def edit_config(site: Path) -> None:
+    config = site / "site.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("江城晨报", "江城晚报"), encoding="utf-8"
+    )
+
+
+def edit_paginate(site: Path) -> None:
+    config = site / "site.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("paginate: 2", "paginate: 1"),
+        encoding="utf-8",
+    )
+
+
+def add_image(site: Path) -> None:
+    shutil.copy(
+        site / "content/2024-05-02/images/field.svg", site / "content/2024-05-02/images/new.svg"
+    )
+
+
+EDITS: dict[str, Edit] = {
+    "body": edit_body,
+    "title": edit_title,
+    "section": edit_section,
+    "added-file": add_article,
+    "deleted-file": delete_article,
+    "deleted-link-target": delete_linked_article,
+    "layout": edit_layout,
+    "site-yaml": edit_config,
+    "paginate": edit_paginate,
+    "issue-file": add_image,
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS.values()), ids=list(EDITS))
+def test_rebuild_after_an_edit_is_a_clean_build(
+    edit: Edit, sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    edit(site)
+    build_site(site, out, environ={})
+    assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+@pytest.mark.parametrize("edit", list(EDITS.values()), ids=list(EDITS))
+def test_serve_rebuilds_with_state_in_memory_match_a_clean_build(
+    edit: Edit, sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "served"
+    state = BuildState(site, save_every_build=False)
+    assert not [d for d in rebuild_for_serve(site, out, drafts=True, state=state) if d.is_error]
+    edit(site)
+    assert not [d for d in rebuild_for_serve(site, out, drafts=True, state=state) if d.is_error]
+    reference = clean(site, tmp_path / "reference", drafts=True, future=True, base_url="/")
+    assert snapshot(out) == reference
+
+
+def test_deleting_a_link_target_fails_the_article_that_links_to_it(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    build_site(site, tmp_path / "public", environ={})
+    (site / "content/2024-05-02/market.md").unlink()
+    with pytest.raises(BuildFailed) as failed:
+        build_site(site, tmp_path / "public", environ={})
+    located = [(d.location.path, d.location.line) for d in failed.value.diagnostics if d.location]
+    assert located == [("content/2024-05-02/春耕备耕.md", 23)]
+
+
+def test_one_edit_renders_only_the_pages_it_touches(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    first = build_site(site, out, environ={})
+    edit_body(site)
+    second = build_site(site, out, environ={})
+    assert first.rendered == first.pages
+    assert 0 < second.rendered < second.pages
+    assert second.rendered + second.reused == second.pages
+    assert second.parsed == 1
+
+
+def test_nothing_changed_renders_and_writes_nothing(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    first = build_site(site, out, environ={})
+    before = snapshot(out)
+    again = build_site(site, out, environ={})
+    assert (again.rendered, again.written, again.parsed) == (0, 0, 0)
+    assert (again.pages, again.files, again.warnings) == (first.pages, first.files, first.warnings)
+    assert snapshot(out) == before
+
+
+def test_search_index_is_kept_when_no_page_changed_and_rebuilt_when_one_did(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    build_site(sample_site, out, environ={})
+    edit_layout_css = sample_site / "assets" / "extra.css"
+    edit_layout_css.write_text("p { margin: 0 }\n", encoding="utf-8")
+    kept = build_site(sample_site, out, environ={})
+    assert kept.rendered == 0
+    assert snapshot(out) == clean(sample_site, tmp_path / "reference-1")
+    edit_body(sample_site)
+    build_site(sample_site, out, environ={})
+    assert snapshot(out) == clean(sample_site, tmp_path / "reference-2")
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["edit-page", "add-stranger", "delete-page", "add-folder"],
+)
+def test_hand_edited_output_is_repaired_not_trusted(
+    tamper: str, sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    expected = snapshot(out)
+    page = out / "index.html"
+    if tamper == "edit-page":
+        page.write_bytes(page.read_bytes().replace("江城晨报".encode(), "改过的".encode()))
+    elif tamper == "add-stranger":
+        (out / "issues" / "stranger.html").write_text("x", encoding="utf-8")
+    elif tamper == "delete-page":
+        page.unlink()
+    else:
+        (out / "extra" / "deep").mkdir(parents=True)
+        (out / "extra" / "deep" / "file.txt").write_text("x", encoding="utf-8")
+    build_site(site, out, environ={})
+    assert snapshot(out) == expected
+    assert not (out / "extra").exists()
+
+
+def test_broken_edit_keeps_output_and_cache_and_the_fix_recovers(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    before = snapshot(out)
+    article = site / "content/2024-05-02/market.md"
+    good = article.read_text(encoding="utf-8")
+    article.write_text("---\ntitle: [unclosed\n---\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(site, out, environ={})
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+    article.write_text(good + "\n修好了。\n", encoding="utf-8")
+    build_site(site, out, environ={})
+    assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+def test_layout_error_keeps_output_and_the_fix_recovers(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    before = snapshot(out)
+    (site / "layouts").mkdir()
+    (site / "layouts/404.html").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(LayoutError):
+        build_site(site, out, environ={})
+    assert snapshot(out) == before
+    (site / "layouts/404.html").unlink()
+    edit_body(site)
+    build_site(site, out, environ={})
+    assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "empty"])
+def test_a_corrupt_cache_is_ignored(damage: str, sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    files = sorted((site / CACHE_DIR).glob("*.pickle"))
+    assert files
+    for file in files:
+        data = file.read_bytes()
+        file.write_bytes(
+            {"garbage": b"not a pickle" * 10, "truncated": data[: len(data) // 2], "empty": b""}[
+                damage
+            ]
+        )
+    edit_body(site)
+    report = build_site(site, out, environ={})
+    assert report.rendered == report.pages
+    assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+def test_no_cache_reads_and_writes_no_cache(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    build_site(site, tmp_path / "public", cache=False, environ={})
+    assert not (site / CACHE_DIR).exists()
+
+
+def write_many(site: Path, count: int) -> None:
+    for number in range(count):
+        issue = site / "content" / f"2024-0{1 + number % 4}-0{1 + number % 7}"
+        issue.mkdir(parents=True, exist_ok=True)
+        (issue / f"story-{number:03}.md").write_text(
+            f"---\ntitle: 第{number}篇\nsection: {'news' if number % 3 else 'opinion'}\n"
+            f"order: {number % 5}\n---\n\n正文{number}，有**重点**。\n\n## 小标题\n\n结尾。\n",
+            encoding="utf-8",
+        )
+
+
+def test_a_parallel_build_is_a_single_process_build(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    write_many(site, 260)  # above the batch size at which workers start
+    report = build_site(site, tmp_path / "parallel", cache=False, jobs=2, environ={})
+    assert report.parsed > 200
+    assert snapshot(tmp_path / "parallel") == clean(site, tmp_path / "reference")
+
+
+def test_reports_are_given_back_unchanged(sample_site: Path, tmp_path: Path) -> None:
+    site = without_search(sample_site)
+    first = build_site(site, tmp_path / "public", environ={})
+    again = build_site(site, tmp_path / "public", environ={})
+    assert isinstance(again, BuildReport)
+    assert again.reused == first.pages
