@@ -116,7 +116,7 @@ BAD_CASES = [
     pytest.param("---\n- a\n- b\n---\n", 2, id="list-yaml"),
     pytest.param("---\njust text\n---\n", 2, id="scalar-yaml"),
     pytest.param("---\n\n\n42\n---\n", 4, id="scalar-yaml-later-line"),
-    pytest.param("---\ntitle: A\ntags: [a, b\norder: 1\n---\n", 4, id="malformed-flow"),
+    pytest.param("---\ntitle: A\ntags: [a, b\norder: 1\n---\n", 3, id="malformed-flow"),
     pytest.param("---\ntitle: A\nsection: x: y\n---\n", 3, id="malformed-mapping"),
     pytest.param('---\ntitle: "A\n---\n', 2, id="unclosed-quote"),
     pytest.param("---\r\ntitle: A\r\n\tx: 1\r\n---\r\n", 3, id="malformed-crlf"),
@@ -145,7 +145,7 @@ def test_rejects_bad_front_matter(text: str, line: int) -> None:
 def test_reports_yaml_column() -> None:
     with pytest.raises(ContentError) as info:
         split("---\ntitle: A\ntags: [a, b\norder: 1\n---\n", PATH)
-    assert info.value.location == Location(PATH, 4, 6)
+    assert info.value.location == Location(PATH, 3, 7)  # the `[` that is never closed
 
 
 def test_front_matter_is_read_only() -> None:

@@ -131,8 +131,11 @@ def load_yaml_document(
         root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and _at_end(text, exc.problem_mark):
-            # An unclosed quote or bracket fails at the end of the text; point at its opening.
+        if exc.context_mark is not None and (
+            _at_end(text, exc.problem_mark) or (exc.context or "").startswith(_UNCLOSED)
+        ):
+            # An unclosed quote or bracket fails where the text runs out or the next key
+            # starts; the writer's mistake is where it opened.
             mark = exc.context_mark
         line = first_line + (mark.line if mark is not None else 0)
         column = mark.column + 1 if mark is not None else None
@@ -181,6 +184,10 @@ def load_yaml_document(
     return YamlMapping(
         values, key_lines, root.start_mark.line + first_line, False, root, first_line
     )
+
+
+#: Contexts of YAML errors whose real cause is an opening never closed.
+_UNCLOSED = ("while parsing a flow", "while scanning a quoted", "while scanning a double-quoted")
 
 
 def _at_end(text: str, mark: yaml.Mark | None) -> bool:
