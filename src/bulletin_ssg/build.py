@@ -113,7 +113,11 @@ def build_site(
     site = loaded.site
     env = make_environment(layout_dirs(root), root=root)
     verified = verify(out_dir, state.manifest(out_dir))
-    plan = plan_pages(site, env, root, verified, base=inputs.layouts, tell=tell)
+    content = loaded.content
+    plan = plan_pages(
+        site, env, root, verified, base=inputs.layouts, tell=tell,
+        seeds=zip(content.articles, content.fingerprints, strict=True),
+    )  # fmt: skip
     feeds = render_feeds(site)
     sitemap = render_sitemap(site, plan.paths)
     kept = list(plan.kept)

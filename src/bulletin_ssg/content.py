@@ -75,6 +75,7 @@ class Content:
     future_skipped: int = 0  #: articles of issues dated after today, left out
     records: Mapping[str, ArticleRecord] = field(default_factory=dict)  #: for the next build
     rendered: int = 0  #: articles whose Markdown was rendered anew (not taken from records)
+    fingerprints: tuple[bytes, ...] = ()  #: one per article: a hash of everything it holds
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -183,10 +184,16 @@ def load_content(
 
 def leave_out_future(content: Content, today: date) -> Content:
     """Content without the issues dated after `today` (scheduled issues)."""
-    articles = tuple(a for a in content.articles if a.issue_date <= today)
+    kept = [
+        (a, p)
+        for a, p in zip(content.articles, content.fingerprints, strict=True)
+        if a.issue_date <= today
+    ]
+    articles = tuple(a for a, _ in kept)
     return replace(
         content,
         articles=articles,
+        fingerprints=tuple(p for _, p in kept),
         issues=tuple(i for i in content.issues if i.issue_date <= today),
         files=tuple(f for f in content.files if (_issue_of(f.url) or today) <= today),
         future_skipped=len(content.articles) - len(articles),
@@ -382,6 +389,7 @@ def finish(
         records[source.path] = replace(record, render_key=key, outcome=made)
     draft_issues = {info.issue_date for info in infos if info.draft}
     articles: list[Article] = []
+    prints: list[bytes] = []
     skipped = 0
     for source in sources:
         outcome = outcomes[source.path]
@@ -395,6 +403,7 @@ def finish(
         if article.issue_date in draft_issues:
             article = replace(article, draft=True)
         articles.append(article)
+        prints.append(article_fingerprint(records[source.path], article.draft))
     published = tuple(i for i in infos if drafts or not i.draft)
     published_dates = {i.issue_date for i in published}
     kept_files = tuple(f for f in files if _issue_of(f.url) in published_dates)
@@ -406,7 +415,16 @@ def finish(
         drafts_skipped=skipped,
         records=records,
         rendered=len(todo),
+        fingerprints=tuple(prints),
     )
+
+
+def article_fingerprint(record: ArticleRecord, draft: bool) -> bytes:
+    """What determines an Article: its render key, its link answers, and the draft mark."""
+    outcome = record.outcome
+    answers = "" if outcome is None else repr((outcome.resolved, outcome.measured))
+    text = f"{answers}\0{draft}".encode()
+    return hashlib.blake2b(record.render_key + text, digest_size=16).digest()
 
 
 def front_wire_of(source: Source) -> FrontWire:

@@ -8,8 +8,9 @@ writes nothing.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
@@ -38,6 +39,10 @@ class LayoutUses:
     uses: frozenset[Use]
     everything: bool  #: a template named at run time: the whole context counts
 
+    @property
+    def ordered(self) -> tuple[Use, ...]:
+        return _sorted_uses(self.uses)
+
 
 def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
     """Every context value `name` may read; a syntax error is left for rendering to report."""
@@ -63,6 +68,11 @@ def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
                 everything = True
         uses.update(_uses_in(tree))
     return LayoutUses(uses=frozenset(uses), everything=everything)
+
+
+@functools.lru_cache(maxsize=64)
+def _sorted_uses(uses: frozenset[Use]) -> tuple[Use, ...]:
+    return tuple(sorted(uses))
 
 
 def _uses_in(tree: nodes.Template) -> Iterator[Use]:
@@ -103,41 +113,53 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
 
 
 class Fingerprints:
-    """Structural hashes of values, each object hashed once per build (it is kept alive)."""
+    """Structural hashes of values, each object hashed once per build (it is kept alive).
+
+    `known` seeds hashes computed elsewhere (an article's, from its cache record).
+    """
 
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
+        self._names: dict[type, tuple[str, ...]] = {}
+
+    def known(self, value: object, digest: bytes) -> None:
+        self._memo[id(value)] = (value, digest)
 
     def of(self, value: object) -> bytes:
-        if isinstance(value, _ATOMS):
-            return f"{type(value).__name__}:{value!r}".encode()
+        if type(value) in _ATOM_TYPES or isinstance(value, _ATOMS):
+            return repr(value).encode()
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1]
-        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
-        for part in self._parts(value):
-            child = self.of(part)
-            hasher.update(len(child).to_bytes(4, "little"))
-            hasher.update(child)
-        digest = hasher.digest()
+        parts = [p if type(p) in _ATOM_TYPES else self.of(p) for p in self._parts(value)]
+        text = f"{type(value).__qualname__}{parts!r}"
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
         self._memo[id(value)] = (value, digest)
         return digest
 
-    def _parts(self, value: object) -> Iterator[object]:
+    def _parts(self, value: object) -> list[object]:
         if isinstance(value, (tuple, list)):
-            yield from value
-        elif isinstance(value, Mapping):
+            return list(value)
+        if isinstance(value, Mapping):
+            found: list[object] = []
             for key in sorted(value, key=repr):
-                yield key
-                yield value[key]
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for item in dataclasses.fields(value):
-                yield item.name
-                yield getattr(value, item.name)
-        elif isinstance(value, (set, frozenset)):
-            yield from sorted(value, key=repr)
-        else:  # an object we cannot look into: never equal to another build's
-            yield f"{type(value).__qualname__}@{id(value)}"
+                found.append(key)
+                found.append(value[key])
+            return found
+        kind = type(value)
+        names = self._names.get(kind)
+        if names is None:
+            is_data = dataclasses.is_dataclass(value) and not isinstance(value, type)
+            names = tuple(f.name for f in dataclasses.fields(value)) if is_data else ()  # type: ignore[arg-type]
+            self._names[kind] = names
+        if names:
+            return [getattr(value, name) for name in names]
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        return [f"{kind.__qualname__}@{id(value)}"]  # opaque: never equal to another build's
+
+
+_ATOM_TYPES = frozenset({str, int, float, bool, type(None), bytes, date})
 
 
 _MISSING = object()
@@ -166,7 +188,7 @@ def page_fingerprint(
     if uses.everything:
         hasher.update(fingerprints.of(dict(values)))
         return hasher.digest()
-    for variable, chain, truth in sorted(uses.uses):
+    for variable, chain, truth in uses.ordered:
         value = values.get(variable, _MISSING)
         if value is _MISSING:
             continue
@@ -196,9 +218,15 @@ def plan_pages(
     *,
     base: bytes,
     tell: Callable[[str, int, int], None],
+    seeds: Iterable[tuple[object, bytes]] = (),
 ) -> PagePlan:
-    """Render the pages whose fingerprint differs from the one they were published with."""
+    """Render the pages whose fingerprint differs from the one they were published with.
+
+    `seeds` are values whose fingerprint is already known (articles, from their records).
+    """
     fingerprints = Fingerprints()
+    for value, digest in seeds:
+        fingerprints.known(value, digest)
     uses: dict[str, LayoutUses] = {}
     rendered: list[OutputFile] = []
     kept: list[str] = []
