@@ -188,15 +188,15 @@ def page_fingerprint(
     if uses.everything:
         hasher.update(fingerprints.of(dict(values)))
         return hasher.digest()
+    parts: list[object] = []
     for variable, chain, truth in uses.ordered:
         value = values.get(variable, _MISSING)
         if value is _MISSING:
+            parts.append("<absent>")
             continue
-        found = resolve(value, chain)
-        part = str(bool(found)).encode() if truth else fingerprints.of(found)
-        hasher.update(f"{variable}.{'.'.join(chain)}:{truth}:".encode())
-        hasher.update(len(part).to_bytes(4, "little"))
-        hasher.update(part)
+        found = resolve(value, chain) if chain else value
+        parts.append(bool(found) if truth else fingerprints.of(found))
+    hasher.update(repr((uses.ordered, parts)).encode())
     return hasher.digest()
 
 
