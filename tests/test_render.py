@@ -24,6 +24,8 @@ from bulletin_ssg.model import (
 from bulletin_ssg.pagemeta import news_article, og_locale, published_time, script_json
 from bulletin_ssg.render import (
     Page,
+    PageLink,
+    Paginator,
     archive_years,
     nav_links,
     output_path,
@@ -652,3 +654,22 @@ def test_not_found_page_has_no_canonical_url_and_is_not_indexed(pages: dict[str,
     assert doc.find_all("link", rel="canonical") == []
     assert doc.find_all("meta", property="og:url") == []
     assert doc.find("meta", name="robots").attrs["content"] == "noindex"
+
+
+@pytest.mark.parametrize(
+    ("number", "count", "shown"),
+    [
+        (1, 1, [1]),
+        (1, 10, [1, 2, 3, None, 10]),
+        (5, 10, [1, None, 3, 4, 5, 6, 7, None, 10]),
+        (10, 10, [1, None, 8, 9, 10]),
+        (3, 5, [1, 2, 3, 4, 5]),
+    ],
+    ids=["single", "first", "middle", "last", "no-gaps"],
+)
+def test_pagination_window_keeps_first_last_and_neighbours(
+    number: int, count: int, shown: list[int | None]
+) -> None:
+    pages = tuple(PageLink(number=n, url=f"/p/{n}/") for n in range(1, count + 1))
+    paginator = Paginator(number=number, pages=pages, items=(), total=count)
+    assert [link.number if link else None for link in paginator.window] == shown

@@ -16,7 +16,6 @@ from .model import Article, Issue, IssueSection, Site, SiteConfig
 #: The Atom feeds' file name, at the site root and in each section's folder (feeds.py).
 FEED_NAME = "feed.xml"
 #: Characters escaped in JSON-LD so that no `</script>` or `<!--` can end or confuse the script.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -65,7 +64,9 @@ def published_time(day: date, timezone: str) -> str:
 
 def script_json(data: object) -> str:
     """`data` as sorted JSON, non-ASCII kept, with `<`, `>` and `&` escaped for a `<script>`."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    # str.replace is several times faster than str.translate on long non-ASCII text.
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def news_article(site: Site, issue: Issue, part: IssueSection, article: Article) -> dict[str, Any]:

@@ -84,6 +84,22 @@ class Paginator:
         return self.pages[self.number - 1].url
 
     @property
+    def window(self) -> tuple[PageLink | None, ...]:
+        """The page links to show: first, last and two either side of this one; None is a gap.
+
+        Listing every page would make each section page grow with the archive.
+        """
+        near = range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)
+        shown: list[PageLink | None] = []
+        previous = 0
+        for number in sorted({1, self.count, *near}):
+            if number - previous > 1:
+                shown.append(None)
+            shown.append(self.pages[number - 1])
+            previous = number
+        return tuple(shown)
+
+    @property
     def prev_url(self) -> str | None:
         return self.pages[self.number - 2].url if self.number > 1 else None
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 MAX_LENGTH = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -19,6 +17,8 @@ def slugify(text: str, *, max_length: int = MAX_LENGTH) -> str:
 
     Trimmed on a word boundary to `max_length`; empty when nothing romanisable remains.
     """
+    from pypinyin import Style, lazy_pinyin  # 0.17 s to import: only when a slug is needed
+
     syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     words: list[str] = []
     for part in syllables:
