@@ -177,3 +177,17 @@ def test_reports_every_broken_file_in_one_run(make_site: MakeSite) -> None:
         ("content/2024-01-04/c.md", 5),
         ("content/2024-13-01", None),
     ]
+
+
+def test_link_to_a_broken_article_is_not_reported_twice(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/a.md": article(body="见[乙](b.md)和[丙](c/)。"),
+            "content/2024-01-04/b.md": "---\ntitle: [乙\n---\n正文。\n",
+            "content/2024-01-04/c/index.md": "no front matter\n",
+        },
+    )
+    assert sorted(
+        (d.location.path, d.location.line) for d in content.diagnostics if d.location
+    ) == [("content/2024-01-04/b.md", 2), ("content/2024-01-04/c/index.md", 1)]

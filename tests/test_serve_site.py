@@ -57,8 +57,10 @@ def test_serve_reloads_on_edit_and_shows_errors_in_the_page(
             )
             overlay = page.wait_for_selector("#bulletin-errors", timeout=WAIT_MS)
             assert overlay is not None
-            shown = overlay.text_content() or ""
-            assert f"{ARTICLE}:2:8: invalid YAML in front matter" in shown
+            shown = page.eval_on_selector_all(
+                "#bulletin-errors .bulletin-error", "nodes => nodes.map(n => n.textContent)"
+            )
+            assert [line.split(" invalid YAML")[0] for line in shown] == [f"{ARTICLE}:2:8:"]
             assert page.text_content("h1") == "蔬菜价格明显回落"
 
             with page.expect_event("load", timeout=WAIT_MS):

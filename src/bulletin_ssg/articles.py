@@ -86,6 +86,7 @@ class RenderJob:
     config: SiteConfig  #: with `params` emptied (not needed here, and not picklable)
     root: Path
     targets: dict[str, str]  #: LinkMap targets: source path -> URL
+    broken: frozenset[str] = frozenset()  #: LinkMap broken: article files with errors
     tasks: tuple[RenderTask, ...]
 
 
@@ -180,7 +181,7 @@ def split_many(tasks: list[SplitTask]) -> list[SplitOutcome]:
 def render_many(job: RenderJob) -> list[RenderOutcome]:
     """A worker's chunk of articles, checked and rendered in the order given."""
     markup = Markup(allow_html=job.config.allow_html)
-    link_map = LinkMap(job.targets, job.root, job.config.base_path)
+    link_map = LinkMap(job.targets, job.root, job.config.base_path, job.broken)
     return [render_one(task, job.config, markup, link_map) for task in job.tasks]
 
 

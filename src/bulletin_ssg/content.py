@@ -350,7 +350,15 @@ def finish(
     slugs = assign_slugs(sources, config, diagnostics)
     bundle_files = bundle_static_files(root, sources, slugs)
     files = [*files, *bundle_files]
-    link_map = LinkMap(link_targets(sources, slugs, files), root, config.base_path)
+    targets = link_targets(sources, slugs, files)
+    broken = frozenset(
+        path
+        for event in events
+        if isinstance(event, Found)
+        for path in (event.path, event.path.removesuffix("/" + BUNDLE_INDEX))
+        if path not in targets
+    )
+    link_map = LinkMap(targets, root, config.base_path, broken)
     settings = render_settings(config)
     outcomes: dict[str, RenderOutcome] = {}
     todo: list[Source] = []
@@ -380,7 +388,9 @@ def finish(
     fresh = workers.map_chunks(
         render_many,
         tasks,
-        lambda chunk: RenderJob(config=job_config, root=root, targets=targets, tasks=tuple(chunk)),
+        lambda chunk: RenderJob(
+            config=job_config, root=root, targets=targets, broken=broken, tasks=tuple(chunk)
+        ),
     )
     for source, made in zip(todo, fresh, strict=True):
         outcomes[source.path] = made

@@ -14,6 +14,9 @@ from urllib.parse import unquote
 from .images import image_size
 
 CONTENT_DIR = "content"
+#: The answer for a link to an article file that exists but has errors of its own: the link
+#: is kept as written and not reported again.
+BROKEN = "\0broken"
 
 
 def issue_folder_date(name: str) -> date | None:
@@ -29,8 +32,17 @@ def issue_folder_date(name: str) -> date | None:
 class LinkMap:
     """Every publishable source path with its URL, for one build."""
 
-    def __init__(self, targets: Mapping[str, str], root: Path, base_path: str) -> None:
+    def __init__(
+        self,
+        targets: Mapping[str, str],
+        root: Path,
+        base_path: str,
+        broken: frozenset[str] = frozenset(),
+    ) -> None:
         self.targets = targets  #: site-relative source path -> root-relative URL
+        #: article files that exist but have errors of their own: links to them are not
+        #: reported again as missing
+        self.broken = broken
         self.root = root
         self.base_path = base_path
         self.sizes: dict[str, tuple[int, int] | None] = {}
@@ -65,11 +77,12 @@ class ArticleLinks:
 
     def resolve(self, target: str) -> str | None:
         """The published URL (with the base path) for a relative target, or None if missing."""
-        url = self._resolve(target)
-        self.resolved[target] = url
-        return url
+        answer = self._answer(target)
+        self.resolved[target] = answer
+        return None if answer == BROKEN else answer
 
-    def _resolve(self, target: str) -> str | None:
+    def _answer(self, target: str) -> str | None:
+        """The URL for `target`, BROKEN for a file with errors of its own, None if missing."""
         path, sep, fragment = target.partition("#")
         if not path.split("?", 1)[0]:
             return None
@@ -80,6 +93,8 @@ class ArticleLinks:
             if issue_folder_date(issue) is not None:
                 url = f"/issues/{issue}/"
         if url is None:
+            if wanted in self.link_map.broken:
+                return BROKEN
             self.missing.add(target)
             return None
         return self.link_map.base_path + url[1:] + (sep + fragment if sep else "")
@@ -97,8 +112,12 @@ class ArticleLinks:
         measured: Mapping[str, tuple[int, int] | None],
     ) -> bool:
         """Whether every target would resolve and measure as recorded (a cached render holds)."""
-        return all(self._resolve(t) == url for t, url in resolved.items()) and all(
-            (self.link_map.size_of(w) if (w := self.source_of(t)) in self.link_map.targets
-             else None) == size
+        return all(self._answer(t) == url for t, url in resolved.items()) and all(
+            (
+                self.link_map.size_of(w)
+                if (w := self.source_of(t)) in self.link_map.targets
+                else None
+            )
+            == size
             for t, size in measured.items()
         )
