@@ -10,7 +10,6 @@ from pathlib import Path
 
 from .conftest import REPO
 
-
 #: What a source distribution holds; copied so that building leaves no build/ in the repo.
 PROJECT = ("pyproject.toml", "setup.py", "README.md", "src", "layouts", "assets")
 
