@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import re
 from datetime import date
 from pathlib import Path
@@ -43,12 +44,34 @@ def test_drafts_are_left_out_unless_asked(sample_site: Path, tmp_path: Path) -> 
     assert report.drafts_skipped == 2
     assert not (tmp_path / "plain/issues/2024-05-09/draft-note").exists()
     assert not (tmp_path / "plain/issues/2024-05-16").exists()
-    assert "尚未定稿" not in "".join(
-        p.read_text(encoding="utf-8") for p in (tmp_path / "plain").rglob("*.html"))
+    assert leaked_drafts(tmp_path / "plain") == set()
     with_drafts = build_site(sample_site, tmp_path / "drafts", drafts=True, environ={})
     assert with_drafts.articles == report.articles + 2
     assert (tmp_path / "drafts/issues/2024-05-09/draft-note/index.html").is_file()
     assert (tmp_path / "drafts/issues/2024-05-16/preview/index.html").is_file()
+    assert {"feed.xml", "sitemap.xml", "archive/index.html", "search index"} <= leaked_drafts(
+        tmp_path / "drafts"
+    )
+
+
+#: Titles and URL parts of the fixture's draft article and draft issue.
+DRAFT_MARKS = ("尚未定稿的消息", "下期预告", "draft-note", "2024-05-16")
+
+
+def leaked_drafts(out: Path) -> set[str]:
+    """Which published files (feeds, sitemap, archive, search index, pages) mention a draft."""
+    found: set[str] = set()
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        name = path.relative_to(out).as_posix()
+        if name.endswith(".pf_fragment"):
+            data, name = gzip.decompress(data), "search index"
+        text = data.decode("utf-8", "replace")
+        if any(mark in text for mark in DRAFT_MARKS):
+            found.add(name)
+    return found
 
 
 def test_reports_what_it_built(sample_site: Path, tmp_path: Path) -> None:
@@ -68,8 +91,12 @@ def test_strict_turns_warnings_into_errors(sample_site: Path, tmp_path: Path) ->
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1684108800", date(2023, 5, 15)), ("1684080000", date(2023, 5, 15)), ("", None),
-     ("soon", None)],
+    [
+        ("1684108800", date(2023, 5, 15)),
+        ("1684080000", date(2023, 5, 15)),
+        ("", None),
+        ("soon", None),
+    ],
     ids=["midnight-utc", "eight-am-shanghai", "empty", "not-a-number"],
 )
 def test_source_date_epoch_is_read_in_site_timezone(value: str, expected: date | None) -> None:
