@@ -105,6 +105,26 @@ def add_image(site: Path) -> None:
     )
 
 
+def edit_issue_number(site: Path) -> None:
+    """Article pages say their issue's number (JSON-LD) though the article did not change."""
+    file = site / "content/2024-05-09/issue.yaml"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("number: ", "number: 9", 1), encoding="utf-8")
+
+
+def edit_order(site: Path) -> None:
+    """Moving one article changes its neighbours' previous/next links."""
+    file = site / "content/2024-05-02/market.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("order: 2", "order: 0"), encoding="utf-8")
+
+
+def edit_summary(site: Path) -> None:
+    file = site / "content/2024-05-02/market.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("summary: 本周", "summary: 上周"), encoding="utf-8")
+
+
 EDITS: dict[str, Edit] = {
     "body": edit_body,
     "title": edit_title,
@@ -116,6 +136,9 @@ EDITS: dict[str, Edit] = {
     "site-yaml": edit_config,
     "paginate": edit_paginate,
     "issue-file": add_image,
+    "issue-number": edit_issue_number,
+    "order": edit_order,
+    "summary": edit_summary,
 }
 
 

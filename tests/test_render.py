@@ -29,6 +29,8 @@ from bulletin_ssg.render import (
     archive_years,
     nav_links,
     output_path,
+    page_contexts,
+    page_specs,
     paginate,
     printable_in_full,
     render_pages,
@@ -673,3 +675,16 @@ def test_pagination_window_keeps_first_last_and_neighbours(
     pages = tuple(PageLink(number=n, url=f"/p/{n}/") for n in range(1, count + 1))
     paginator = Paginator(number=number, pages=pages, items=(), total=count)
     assert [link.number if link else None for link in paginator.window] == shown
+
+
+def test_page_specs_name_every_value_their_page_receives() -> None:
+    """Incremental builds fingerprint a page from its spec: it must account for every value."""
+    site = make_site(paginate=1)
+    specs = list(page_specs(site))
+    contexts = list(page_contexts(site))
+    assert [s.url for s in specs] == [page.url for page, _, _ in contexts]
+    for spec, (page, values, origin) in zip(specs, contexts, strict=True):
+        assert (spec.kind, spec.origin) == (page.kind, origin)
+        assert set(values) == set(spec.given) | spec.derived
+        built = spec.build()[1]
+        assert all(built[name] is value for name, value in spec.given.items())

@@ -15,14 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import jinja2
 from jinja2 import nodes
 
 from .model import OutputFile, Site
 from .output import Verified, digest_of
-from .render import output_path, page_contexts, render_page
+from .render import PageSpec, output_path, page_specs, render_page, site_inputs
 from .search import INDEX_DIR, build_search_index
 
 #: (context variable, attribute chain, whether only its truth value is used)
@@ -121,9 +120,12 @@ class Fingerprints:
     def __init__(self) -> None:
         self._memo: dict[int, tuple[object, bytes]] = {}
         self._names: dict[type, tuple[str, ...]] = {}
+        self._reads: dict[tuple[int, int], tuple[object, object, bytes]] = {}
+        self._seeded: dict[int, tuple[object, bytes]] = {}
 
     def known(self, value: object, digest: bytes) -> None:
         self._memo[id(value)] = (value, digest)
+        self._seeded[id(value)] = (value, digest)
 
     def of(self, value: object) -> bytes:
         if type(value) in _ATOM_TYPES or isinstance(value, _ATOMS):
@@ -135,6 +137,29 @@ class Fingerprints:
         text = f"{type(value).__qualname__}{parts!r}"
         digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
         self._memo[id(value)] = (value, digest)
+        return digest
+
+    def read(self, value: object, chains: tuple[tuple[tuple[str, ...], bool], ...]) -> bytes:
+        """The hash of what `chains` read of `value` (once per value and chains).
+
+        A seeded value (an article) gives its whole hash: cheaper, and reading all of it is
+        only ever more cautious.
+        """
+        seeded = self._seeded.get(id(value))
+        if seeded is not None and seeded[0] is value:
+            return seeded[1]
+        key = (id(value), id(chains))
+        known = self._reads.get(key)
+        if known is not None and known[0] is value and known[1] is chains:
+            return known[2]
+        hasher = hashlib.blake2b(digest_size=16)
+        for chain, truth in chains:
+            found = resolve(value, chain) if chain else value
+            part = (b"<true>" if found else b"<false>") if truth else self.of(found)
+            hasher.update(len(part).to_bytes(4, "little"))
+            hasher.update(part)
+        digest = hasher.digest()
+        self._reads[key] = (value, chains, digest)
         return digest
 
     def _parts(self, value: object) -> list[object]:
@@ -180,24 +205,48 @@ def resolve(value: object, chain: tuple[str, ...]) -> object:
     return value
 
 
+#: Per variable a layout reads: each attribute chain read of it, and whether only as truth.
+Reads = tuple[tuple[str, tuple[tuple[tuple[str, ...], bool], ...]], ...]
+
+
 def page_fingerprint(
-    uses: LayoutUses, values: Mapping[str, Any], fingerprints: Fingerprints, base: bytes
+    uses: LayoutUses, spec: PageSpec, fingerprints: Fingerprints, base: bytes, common: bytes
 ) -> bytes:
-    """The fingerprint of one page: `base` (layouts, tool) and every value its layout reads."""
+    """The fingerprint of one page, without building its values.
+
+    Made of `base` (layouts, tool), `common` (what all pages' computed values read of the
+    site), the page's kind and URL, every given value as far as its layout reads it, and,
+    whole, the model values its computed values (title, nav, meta, ...) are made from.
+    """
     hasher = hashlib.blake2b(base, digest_size=16)
+    hasher.update(common)
+    hasher.update(_uses_digest(uses))
+    hasher.update(fingerprints.of((spec.kind, spec.url, spec.derived_from)))
+    given = spec.given
     if uses.everything:
-        hasher.update(fingerprints.of(dict(values)))
+        hasher.update(fingerprints.of(dict(given)))
         return hasher.digest()
-    parts: list[object] = []
-    for variable, chain, truth in uses.ordered:
-        value = values.get(variable, _MISSING)
+    for variable, chains in _reads(uses):
+        value = given.get(variable, _MISSING)
         if value is _MISSING:
-            parts.append("<absent>")
-            continue
-        found = resolve(value, chain) if chain else value
-        parts.append(bool(found) if truth else fingerprints.of(found))
-    hasher.update(repr((uses.ordered, parts)).encode())
+            hasher.update(b"<derived>" if variable in spec.derived else b"<absent>")
+        else:
+            hasher.update(fingerprints.read(value, chains))
     return hasher.digest()
+
+
+@functools.lru_cache(maxsize=64)
+def _uses_digest(uses: LayoutUses) -> bytes:
+    text = repr((uses.everything, uses.ordered))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+@functools.lru_cache(maxsize=64)
+def _reads(uses: LayoutUses) -> Reads:
+    grouped: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for variable, chain, truth in uses.ordered:
+        grouped.setdefault(variable, []).append((chain, truth))
+    return tuple((variable, tuple(chains)) for variable, chains in grouped.items())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,20 +282,22 @@ def plan_pages(
     paths: list[str] = []
     marks: dict[str, bytes] = {}
     trusted = verified.trusted if verified is not None else {}
-    contexts = list(page_contexts(site))
-    for number, (page, values, origin) in enumerate(contexts):
+    common = fingerprints.of(site_inputs(site))
+    specs = list(page_specs(site))
+    for number, spec in enumerate(specs):
         if number % 500 == 0:
-            tell("pages", number, len(contexts))
-        path = output_path(page.url)
+            tell("pages", number, len(specs))
+        path = output_path(spec.url)
         paths.append(path)
-        if page.layout not in uses:
-            uses[page.layout] = layout_uses(env, page.layout)
-        mark = page_fingerprint(uses[page.layout], values, fingerprints, base)
+        if spec.layout not in uses:
+            uses[spec.layout] = layout_uses(env, spec.layout)
+        mark = page_fingerprint(uses[spec.layout], spec, fingerprints, base, common)
         marks[path] = mark
         old = trusted.get(path)
         if old is not None and old.mark == mark:
             kept.append(path)
         else:
+            page, values, origin = spec.build()
             rendered.append(render_page(env, page, values, origin, root=root))
     return PagePlan(rendered=tuple(rendered), kept=tuple(kept), paths=tuple(paths), marks=marks)
 

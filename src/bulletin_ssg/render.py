@@ -5,8 +5,9 @@ Decides which pages exist, their URLs and what each layout receives; writes noth
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -142,7 +143,43 @@ def page_contexts(site: Site) -> Iterator[tuple[Page, dict[str, Any], str]]:
 
     For callers that render only some pages (incremental builds); `render_page` renders one.
     """
-    return _pages(site)
+    return (spec.build() for spec in page_specs(site))
+
+
+#: Values every layout receives that are computed for the page (not model values as they are).
+COMMON_DERIVED = frozenset({"page", "nav", "feeds", "og_locale"})
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageSpec:
+    """A page before its values are built: what it is and everything they are made from.
+
+    The layout receives `given` as they are, plus values named in `derived`, each computed
+    from `derived_from` and `site_inputs(site)` only, so a page whose given values (as far as
+    its layout reads them) and derived_from are unchanged needs no values built at all.
+    """
+
+    kind: str  #: the layout's stem
+    url: str
+    origin: str
+    given: Mapping[str, Any]  #: model values passed to the layout unchanged
+    derived: frozenset[str]  #: names of the values computed for the page
+    derived_from: tuple[object, ...]  #: the model values those are computed from
+    build: Callable[[], tuple[Page, dict[str, Any], str]]  #: the page and all its values
+
+    @property
+    def layout(self) -> str:
+        return f"{self.kind}.html"
+
+
+def site_inputs(site: Site) -> tuple[object, ...]:
+    """What every page's derived values may read of the site: config and the nav targets."""
+    return (site.config, tuple((s.section.title, s.url) for s in site.sections))
+
+
+def page_specs(site: Site) -> Iterator[PageSpec]:
+    """Every page of the site, in order, with its values left to build."""
+    return _specs(site)
 
 
 def render_page(
@@ -250,18 +287,78 @@ def issue_heading(issue: Issue) -> str:
 _Rendered = tuple[Page, dict[str, Any], str]
 
 
-def _pages(site: Site) -> Iterator[_Rendered]:
-    yield _front_page(site)
+def _spec(
+    site: Site,
+    kind: str,
+    url: str,
+    origin: str,
+    build: Callable[[], _Rendered],
+    *,
+    given: Mapping[str, Any] | None = None,
+    derived: frozenset[str] = frozenset(),
+    derived_from: tuple[object, ...] = (),
+) -> PageSpec:
+    return PageSpec(
+        kind=kind,
+        url=url,
+        origin=origin,
+        given={"site": site, "config": site.config, "issue": None, **(given or {})},
+        derived=COMMON_DERIVED | derived,
+        derived_from=derived_from,
+        build=build,
+    )
+
+
+def _specs(site: Site) -> Iterator[PageSpec]:
+    # Each spec lists what its builder reads: keep them in step when a builder changes.
+    partial = functools.partial
+    yield _spec(site, "index", "/", "front page", partial(_front_page, site),
+                given={"issue": site.latest})  # fmt: skip
     for position, issue in enumerate(site.issues):
         newer = site.issues[position - 1] if position > 0 else None
         older = site.issues[position + 1] if position + 1 < len(site.issues) else None
-        yield from _issue_pages(site, issue, newer=newer, older=older)
+        source = issue.info.source.path
+        yield _spec(
+            site, "issue", issue.url, f"issue {source}",
+            partial(_issue_page, site, issue, newer=newer, older=older),
+            given={"issue": issue, "newer_issue": newer, "older_issue": older},
+            derived_from=(issue.date, issue.info),
+        )  # fmt: skip
+        for part in issue.sections:
+            yield _spec(
+                site, "issue_section", issue.section_url(part.key),
+                f"issue {source} section {part.key}",
+                partial(_issue_section_page, site, issue, part),
+                given={"issue": issue, "issue_section": part},
+                derived=frozenset({"entries"}),
+                derived_from=(issue.date, part),
+            )  # fmt: skip
+        placed = [(part, article) for part in issue.sections for article in part.articles]
+        for index, (part, article) in enumerate(placed):
+            previous = placed[index - 1][1] if index > 0 else None
+            following = placed[index + 1][1] if index + 1 < len(placed) else None
+            yield _spec(
+                site, "article", article.url, str(article.source),
+                partial(_article_page, site, issue, part, article, previous, following),
+                given={"issue": issue, "issue_section": part, "article": article,
+                       "prev_article": previous, "next_article": following},
+                derived=frozenset({"meta"}),
+                derived_from=(issue.date, issue.info, issue.url, part.key, part.section, article),
+            )  # fmt: skip
     for archive in site.sections:
-        yield from _section_pages(site, archive)
-    yield _archive_page(site)
+        for paginator in paginate(archive, site.config.paginate):
+            yield _spec(
+                site, "section", paginator.url,
+                f"section {archive.section.key} page {paginator.number}",
+                partial(_section_page, site, archive, paginator),
+                given={"section": archive, "paginator": paginator},
+                derived_from=(archive.section, paginator.number),
+            )  # fmt: skip
+    yield _spec(site, "archive", "/archive/", "archive", partial(_archive_page, site),
+                derived=frozenset({"years"}), derived_from=(site.issues,))  # fmt: skip
     if site.config.search:
-        yield _search_page(site)
-    yield _not_found_page(site)
+        yield _spec(site, "search", "/search/", "search page", partial(_search_page, site))
+    yield _spec(site, "404", "/404.html", "404 page", partial(_not_found_page, site))
 
 
 def _front_page(site: Site) -> _Rendered:
@@ -270,24 +367,15 @@ def _front_page(site: Site) -> _Rendered:
     return page, context(site, page, issue=site.latest), "front page"
 
 
-def _issue_pages(
-    site: Site, issue: Issue, *, newer: Issue | None, older: Issue | None
-) -> Iterator[_Rendered]:
+def _issue_page(site: Site, issue: Issue, *, newer: Issue | None, older: Issue | None) -> _Rendered:
     source = issue.info.source.path
     description = issue.info.title or site.config.description
     page = Page(kind="issue", title=issue_heading(issue), description=description, url=issue.url)
-    yield (
+    return (
         page,
         context(site, page, issue=issue, newer_issue=newer, older_issue=older),
         f"issue {source}",
     )
-    for part in issue.sections:
-        yield _issue_section_page(site, issue, part)
-    placed = [(part, article) for part in issue.sections for article in part.articles]
-    for position, (part, article) in enumerate(placed):
-        previous = placed[position - 1][1] if position > 0 else None
-        following = placed[position + 1][1] if position + 1 < len(placed) else None
-        yield _article_page(site, issue, part, article, previous, following)
 
 
 def _issue_section_page(site: Site, issue: Issue, part: IssueSection) -> _Rendered:
@@ -337,26 +425,23 @@ def _article_page(
     return page, values, str(article.source)
 
 
-def _section_pages(site: Site, archive: SectionArchive) -> Iterator[_Rendered]:
+def _section_page(site: Site, archive: SectionArchive, paginator: Paginator) -> _Rendered:
     section = archive.section
-    for paginator in paginate(archive, site.config.paginate):
-        title = (
-            section.title if paginator.number == 1 else f"{section.title} · 第{paginator.number}页"
-        )
-        page = Page(
-            kind="section",
-            title=title,
-            description=section.description or site.config.description,
-            url=paginator.url,
-        )
-        values = context(
-            site,
-            page,
-            section=archive,
-            paginator=paginator,
-            feeds=feed_links(site.config, section.key),
-        )
-        yield page, values, f"section {section.key} page {paginator.number}"
+    title = section.title if paginator.number == 1 else f"{section.title} · 第{paginator.number}页"
+    page = Page(
+        kind="section",
+        title=title,
+        description=section.description or site.config.description,
+        url=paginator.url,
+    )
+    values = context(
+        site,
+        page,
+        section=archive,
+        paginator=paginator,
+        feeds=feed_links(site.config, section.key),
+    )
+    return page, values, f"section {section.key} page {paginator.number}"
 
 
 def _archive_page(site: Site) -> _Rendered:
