@@ -5,8 +5,10 @@ No printing and no click: the CLI shows what this returns or raises.
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -85,6 +87,42 @@ def build_site(
     unchanged, and only changed files are written; the output is the same bytes either way.
     `state` carries the cache in memory from one build to the next (the dev server).
     """
+    with _collector_paused():
+        return _build(
+            root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
+            today=today, environ=environ, jobs=jobs, cache=cache, progress=progress, state=state,
+        )  # fmt: skip
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection during a build: it makes few cycles, and each full
+    collection walks every object of the site (a third of a rebuild's time at 10,000 articles).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    root: Path,
+    out_dir: Path | None,
+    *,
+    drafts: bool,
+    future: bool,
+    base_url: str | None,
+    strict: bool,
+    today: date | None,
+    environ: Mapping[str, str] | None,
+    jobs: int | None,
+    cache: bool,
+    progress: Progress | None,
+    state: BuildState | None,
+) -> BuildReport:
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     environ = os.environ if environ is None else environ
     state = state if state is not None else BuildState(root, enabled=cache)
