@@ -17,6 +17,8 @@ from .content import ArticleRecord, Content, scan
 from .output import Manifest, verify
 
 CONFIG_FILE = "site.yaml"
+#: The cache entry listing the files of article records, one per issue folder.
+RECORDS_INDEX = "articles"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ class BuildState:
         self.cache = Cache(root / CACHE_DIR, enabled=enabled)
         self.save_every_build = save_every_build
         self._records: dict[str, ArticleRecord] | None = None
+        self._shards: dict[str, dict[str, ArticleRecord]] = {}  #: as last loaded or saved
         self._dirty = False
         self._saved = False
         self._published: dict[str, Published | None] = {}
@@ -105,10 +108,20 @@ class BuildState:
         return self.cache.enabled
 
     def records(self) -> Mapping[str, ArticleRecord]:
-        """The article records of the last build, or none."""
+        """The article records of the last build, or none.
+
+        Kept in one file per issue folder (listed in `articles`), so that a build saves only
+        the issues whose records changed.
+        """
         if self._records is None:
-            loaded = self.cache.load("articles")
-            self._records = loaded if isinstance(loaded, dict) else {}
+            self._records = {}
+            names = self.cache.load(RECORDS_INDEX)
+            if isinstance(names, tuple):
+                for name in names:
+                    shard = self.cache.load(name) if isinstance(name, str) else None
+                    if isinstance(shard, dict):
+                        self._shards[name] = shard
+                        self._records.update(shard)
         return self._records
 
     def keep_records(self, content: Content) -> None:
@@ -118,9 +131,27 @@ class BuildState:
 
     def save_records(self) -> None:
         if self._dirty and self._records is not None and (self.save_every_build or not self._saved):
-            self.cache.save("articles", self._records)
+            self._save_shards(self._records)
             self._saved = True
         self._dirty = False
+
+    def _save_shards(self, records: Mapping[str, ArticleRecord]) -> None:
+        shards: dict[str, dict[str, ArticleRecord]] = {}
+        for path in sorted(records):
+            shards.setdefault(_shard_name(path), {})[path] = records[path]
+        for name, shard in shards.items():
+            old = self._shards.get(name)
+            if (
+                old is None
+                or old.keys() != shard.keys()
+                or any(old[path] is not record for path, record in shard.items())
+            ):
+                self.cache.save(name, shard)
+        for name in self._shards.keys() - shards.keys():
+            self.cache.remove(name)
+        if self._shards.keys() != shards.keys() or not self._shards:
+            self.cache.save(RECORDS_INDEX, tuple(sorted(shards)))
+        self._shards = shards
 
     def _output(self, out_dir: Path) -> Published | None:
         key = _output_key(out_dir)
@@ -160,6 +191,12 @@ class BuildState:
         """Drop what is known of out_dir (before a build that may change it and then fail)."""
         key = _output_key(out_dir)
         self._published[key] = None
+
+
+def _shard_name(path: str) -> str:
+    """The cache entry of an article's record: one per issue folder (`content/<date>/...`)."""
+    folder = path.split("/")[1] if path.count("/") >= 2 else ""
+    return f"articles-{hashlib.blake2b(folder.encode(), digest_size=8).hexdigest()}"
 
 
 def _output_key(out_dir: Path) -> str:

@@ -114,6 +114,14 @@ class Cache:
         except OSError:
             return
 
+    def remove(self, name: str) -> None:
+        """Forget what was saved under `name` (nothing happens when nothing was)."""
+        if self.enabled:
+            try:
+                (self.folder / f"{name}.pickle").unlink(missing_ok=True)
+            except OSError:
+                return
+
     def _mac(self, body: bytes) -> bytes:
         assert self.key is not None
         return hmac.new(self.key, body, hashlib.sha256).digest()

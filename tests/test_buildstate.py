@@ -1,0 +1,72 @@
+"""What one build hands the next: article records saved per issue folder, only when changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bulletin_ssg.build import build_site
+from bulletin_ssg.buildstate import RECORDS_INDEX, BuildState
+from bulletin_ssg.cache import CACHE_DIR
+
+
+@pytest.fixture(autouse=True)
+def private_key_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))
+
+
+def record_files(site: Path) -> dict[str, int]:
+    """Each file of article records with its inode (a rewrite gives a new one)."""
+    return {p.name: p.stat().st_ino for p in sorted((site / CACHE_DIR).glob("articles-*.pickle"))}
+
+
+def build(site: Path) -> None:
+    build_site(site, site / "public", environ={})
+
+
+@pytest.fixture
+def built(sample_site: Path) -> Path:
+    shutil.rmtree(sample_site / CACHE_DIR, ignore_errors=True)
+    build(sample_site)
+    return sample_site
+
+
+def test_records_are_kept_in_one_file_per_issue_folder(built: Path) -> None:
+    issues = [p for p in (built / "content").iterdir() if p.is_dir()]
+    assert len(record_files(built)) == len(issues)
+    records = BuildState(built).records()
+    assert {path.split("/")[1] for path in records} == {p.name for p in issues}
+
+
+def test_an_edit_rewrites_only_its_issue_records(built: Path) -> None:
+    before = record_files(built)
+    file = built / "content/2024-05-02/market.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    build(built)
+    after = record_files(built)
+    assert after.keys() == before.keys()
+    changed = [name for name in after if after[name] != before[name]]
+    assert len(changed) == 1
+    assert BuildState(built).records()["content/2024-05-02/market.md"].size == file.stat().st_size
+
+
+def test_a_build_that_reads_no_article_anew_rewrites_no_records(built: Path) -> None:
+    before = record_files(built)
+    index = (built / CACHE_DIR / f"{RECORDS_INDEX}.pickle").stat().st_ino
+    (built / "assets").mkdir(exist_ok=True)
+    (built / "assets/extra.txt").write_text("新\n", encoding="utf-8")  # the build runs
+    build(built)
+    assert (built / "public/assets/extra.txt").exists()
+    assert record_files(built) == before
+    assert (built / CACHE_DIR / f"{RECORDS_INDEX}.pickle").stat().st_ino == index
+
+
+def test_a_deleted_issue_folder_loses_its_records(built: Path) -> None:
+    before = record_files(built)
+    shutil.rmtree(built / "content/2024-05-16")
+    build(built)
+    after = record_files(built)
+    assert len(after) == len(before) - 1
+    assert not any(path.startswith("content/2024-05-16/") for path in BuildState(built).records())
