@@ -193,7 +193,7 @@ def test_future_issues_are_left_out_unless_asked(runner: CliRunner, sample_site:
         "---\ntitle: 未来\nsection: news\n---\n正文。\n", encoding="utf-8"
     )
     plain = runner.invoke(main, ["build", "-s", str(sample_site), "-d", str(sample_site / "plain")])
-    assert "1 future articles left out" in plain.stdout
+    assert "1 future article left out" in plain.stdout
     assert not (sample_site / "plain/issues/2999-01-07").exists()
     shown = runner.invoke(
         main, ["build", "-s", str(sample_site), "-d", str(sample_site / "all"), "--future"]

@@ -115,15 +115,20 @@ def build(
     seconds = time.perf_counter() - started
     left_out = ""
     if report.drafts_skipped:
-        left_out += f", {report.drafts_skipped} drafts left out"
+        left_out += f", {count(report.drafts_skipped, 'draft')} left out"
     if report.future_skipped:
-        left_out += f", {report.future_skipped} future articles left out"
+        left_out += f", {count(report.future_skipped, 'future article')} left out"
     click.echo(
-        f"Built {report.pages} pages, {report.files} files "
-        f"({report.issues} issues, {report.articles} articles{left_out}) "
-        f"in {seconds:.2f} s into {out_dir}: {report.rendered} pages rendered, "
-        f"{report.reused} reused, {report.written} files written"
+        f"Built {count(report.pages, 'page')}, {count(report.files, 'file')} "
+        f"({count(report.issues, 'issue')}, {count(report.articles, 'article')}{left_out}) "
+        f"in {seconds:.2f} s into {out_dir}: {report.rendered} rendered, "
+        f"{report.reused} reused, {count(report.written, 'file')} written"
     )
+
+
+def count(number: int, noun: str) -> str:
+    """`1 issue`, `2 issues`."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class ProgressBar:
