@@ -8,7 +8,6 @@ writes nothing.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,8 @@ Use = tuple[str, tuple[str, ...], bool]
 #: Values the url filters read from the context on every page.
 ALWAYS: frozenset[Use] = frozenset({("config", (), False), ("page", (), False)})
 _ATOMS = (str, int, float, bool, type(None), bytes, date, Enum)
+#: Per variable a layout reads: each attribute chain read of it, and whether only as truth.
+Reads = tuple[tuple[str, tuple[tuple[tuple[str, ...], bool], ...]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +38,15 @@ class LayoutUses:
 
     uses: frozenset[Use]
     everything: bool  #: a template named at run time: the whole context counts
+    ordered: tuple[Use, ...] = dataclasses.field(init=False, compare=False, repr=False)
+    digest: bytes = dataclasses.field(init=False, compare=False, repr=False)  #: of the two above
+    reads: Reads = dataclasses.field(init=False, compare=False, repr=False)  #: by variable
 
-    @property
-    def ordered(self) -> tuple[Use, ...]:
-        return _sorted_uses(self.uses)
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.uses))
+        object.__setattr__(self, "ordered", ordered)
+        object.__setattr__(self, "digest", _uses_digest(self.everything, ordered))
+        object.__setattr__(self, "reads", _reads(ordered))
 
 
 def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
@@ -67,11 +73,6 @@ def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
                 everything = True
         uses.update(_uses_in(tree))
     return LayoutUses(uses=frozenset(uses), everything=everything)
-
-
-@functools.lru_cache(maxsize=64)
-def _sorted_uses(uses: frozenset[Use]) -> tuple[Use, ...]:
-    return tuple(sorted(uses))
 
 
 def _uses_in(tree: nodes.Template) -> Iterator[Use]:
@@ -205,10 +206,6 @@ def resolve(value: object, chain: tuple[str, ...]) -> object:
     return value
 
 
-#: Per variable a layout reads: each attribute chain read of it, and whether only as truth.
-Reads = tuple[tuple[str, tuple[tuple[tuple[str, ...], bool], ...]], ...]
-
-
 def page_fingerprint(
     uses: LayoutUses, spec: PageSpec, fingerprints: Fingerprints, base: bytes, common: bytes
 ) -> bytes:
@@ -220,13 +217,13 @@ def page_fingerprint(
     """
     hasher = hashlib.blake2b(base, digest_size=16)
     hasher.update(common)
-    hasher.update(_uses_digest(uses))
+    hasher.update(uses.digest)
     hasher.update(fingerprints.of((spec.kind, spec.url, spec.derived_from)))
     given = spec.given
     if uses.everything:
         hasher.update(fingerprints.of(dict(given)))
         return hasher.digest()
-    for variable, chains in _reads(uses):
+    for variable, chains in uses.reads:
         value = given.get(variable, _MISSING)
         if value is _MISSING:
             hasher.update(b"<derived>" if variable in spec.derived else b"<absent>")
@@ -235,16 +232,14 @@ def page_fingerprint(
     return hasher.digest()
 
 
-@functools.lru_cache(maxsize=64)
-def _uses_digest(uses: LayoutUses) -> bytes:
-    text = repr((uses.everything, uses.ordered))
+def _uses_digest(everything: bool, ordered: tuple[Use, ...]) -> bytes:
+    text = repr((everything, ordered))
     return hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-@functools.lru_cache(maxsize=64)
-def _reads(uses: LayoutUses) -> Reads:
+def _reads(ordered: tuple[Use, ...]) -> Reads:
     grouped: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
-    for variable, chain, truth in uses.ordered:
+    for variable, chain, truth in ordered:
         grouped.setdefault(variable, []).append((chain, truth))
     return tuple((variable, tuple(chains)) for variable, chains in grouped.items())
 
