@@ -11,10 +11,13 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, Cache
-from .content import ArticleRecord, Content, scan
 from .output import Manifest, verify
+
+if TYPE_CHECKING:  # not at run time: a build with nothing to do never loads the parsers
+    from .content import ArticleRecord, Content
 
 CONFIG_FILE = "site.yaml"
 #: The cache entry listing the files of article records, one per issue folder.
@@ -50,6 +53,34 @@ def _tree(folder: Path, hasher: hashlib.blake2b, *, contents: bool) -> None:
                 hasher.update(b"?")
 
 
+def scan(root: Path, folder: Path) -> list[tuple[str, int, int]]:
+    """(path relative to `root`, size, mtime_ns) of every file below `folder`, sorted.
+
+    The cheap look at the sources that tells an unchanged tree (no file is read; content.py
+    is what reads them).
+    """
+    found: list[tuple[str, int, int]] = []
+    pending = [folder]
+    while pending:
+        folder = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=True):
+                pending.append(Path(entry.path))
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            rel = Path(entry.path).relative_to(root).as_posix()
+            found.append((rel, stat.st_size, stat.st_mtime_ns))
+    found.sort()
+    return found
+
+
 def input_fingerprint(
     root: Path,
     out_dir: Path,
@@ -58,6 +89,7 @@ def input_fingerprint(
     *,
     layout_dirs: Sequence[Path],
     asset_dirs: Sequence[Path],
+    content_dir: Path,
 ) -> Inputs:
     """Hash the inputs without parsing any: layouts by content, the rest by size and mtime."""
     layouts = hashlib.blake2b(state.cache.tool, digest_size=16)
@@ -73,7 +105,7 @@ def input_fingerprint(
     for folder in asset_dirs:
         whole.update(str(folder).encode() + b"\0")
         _tree(folder, whole, contents=False)
-    for path, size, mtime in scan(root):
+    for path, size, mtime in scan(root, content_dir):
         whole.update(f"{path}\0{size}:{mtime}\n".encode())
     return Inputs(whole=whole.digest(), layouts=layouts.digest())
 

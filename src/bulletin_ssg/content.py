@@ -47,7 +47,7 @@ from .workers import Workers
 ISSUE_FILE = "issue.yaml"
 ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
 
-__all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date", "scan"]
+__all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,33 +88,6 @@ class Found:
     slug_base: str  #: file stem, or folder name for a bundle
     size: int
     mtime_ns: int
-
-
-def scan(root: Path) -> list[tuple[str, int, int]]:
-    """(site-relative path, size, mtime_ns) of every file below content/, sorted.
-
-    The cheap look at the sources that tells an unchanged tree (no file is read).
-    """
-    found: list[tuple[str, int, int]] = []
-    pending = [root / CONTENT_DIR]
-    while pending:
-        folder = pending.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=True):
-                pending.append(Path(entry.path))
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            rel = Path(entry.path).relative_to(root).as_posix()
-            found.append((rel, stat.st_size, stat.st_mtime_ns))
-    found.sort()
-    return found
 
 
 def load_content(
