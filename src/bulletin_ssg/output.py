@@ -53,16 +53,13 @@ def write_output(
     files: Iterable[OutputFile], out_dir: Path, *, protected: Iterable[Path] = ()
 ) -> int:
     """Stage every file beside `out_dir`, then swap the stage in; return the file count."""
-    check_destination(out_dir, protected)
-    ordered: dict[str, OutputFile] = {}
-    for file in files:
-        path = check_path(file.path)
-        if path in ordered:
-            first = ordered[path].origin or "another file"
-            raise OutputError(
-                f"two outputs for {path}: {first} and {file.origin or 'another file'}"
-            )
-        ordered[path] = file
+    ordered = _checked(files, out_dir, protected)
+    _stage_and_swap(ordered, out_dir)
+    return len(ordered)
+
+
+def _stage_and_swap(ordered: Mapping[str, OutputFile], out_dir: Path) -> None:
+    """Write checked files into a new folder beside `out_dir`, then swap it in."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
@@ -76,7 +73,6 @@ def write_output(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return len(ordered)
 
 
 def write_one(staging: Path, path: str, file: OutputFile, made: set[Path]) -> None:
@@ -220,7 +216,7 @@ def publish(
     marks = marks or {}
     ordered = _checked(files, out_dir, protected)
     if verified is None:
-        write_output(ordered.values(), out_dir)
+        _stage_and_swap(ordered, out_dir)
         return Publication(written=len(ordered), manifest=_survey(out_dir, ordered, marks))
     entries: dict[str, Published] = {}
     for path in kept:
@@ -260,6 +256,7 @@ def publish(
 def _checked(
     files: Iterable[OutputFile], out_dir: Path, protected: Iterable[Path]
 ) -> dict[str, OutputFile]:
+    """Files by normalised path; OutputError for an unsafe path, a clash or a bad destination."""
     check_destination(out_dir, protected)
     ordered: dict[str, OutputFile] = {}
     for file in files:
