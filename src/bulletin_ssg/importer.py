@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ContentError, Location, OutputError
+from .links import issue_folder_date
 from .page_parse import Block, BlockKind, ImportPlan, PageWarning, Story, parse_page
 
 __all__ = [
@@ -148,9 +149,7 @@ def describe_plan(plan: ImportPlan) -> str:
 
 def parse_issue_date(text: str) -> date:
     """`2023-02-16` -> date; the issue folder's name must be a real YYYY-MM-DD date."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        try:
-            return date.fromisoformat(text)
-        except ValueError:
-            pass
+    found = issue_folder_date(text)
+    if found is not None:
+        return found
     raise ContentError(f"issue date: got {_yaml_string(text)}, expected YYYY-MM-DD")

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import ContentError, Location
+from .links import issue_folder_date
 from .model import SiteConfig
 from .slugs import is_valid_slug, slugify
 
 CONTENT_DIR = "content"
 ISSUE_INTERVAL = timedelta(days=7)
-_ISSUE_NAME = re.compile(r"\d{4}-\d{2}-\d{2}")
 _KEY_LINE = re.compile(r"(section|order|slug)\s*:\s*(.*?)\s*$")
 #: Plain YAML scalars that would not read back as the same string.
 _YAML_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null"})
@@ -39,14 +39,8 @@ def issue_dates(root: Path) -> tuple[date, ...]:
     folder = root / CONTENT_DIR
     if not folder.is_dir():
         return ()
-    found: list[date] = []
-    for entry in folder.iterdir():
-        if entry.is_dir() and _ISSUE_NAME.fullmatch(entry.name):
-            try:
-                found.append(date.fromisoformat(entry.name))
-            except ValueError:
-                continue
-    return tuple(sorted(found))
+    found = (issue_folder_date(entry.name) for entry in folder.iterdir() if entry.is_dir())
+    return tuple(sorted(day for day in found if day is not None))
 
 
 def yaml_string(text: str) -> str:
