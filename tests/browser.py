@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response
+    from playwright.sync_api import (
+        Browser,
+        ConsoleMessage,
+        Page,
+        Playwright,
+        Request,
+        Response,
+    )
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -136,12 +143,18 @@ class Problems:
         self.found: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.found.append(f"uncaught: {error}"))
-        page.on("requestfailed", lambda r: self.found.append(f"failed: {r.url} {r.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
             self.found.append(f"console: {message.text}")
+
+    def _failed(self, request: Request) -> None:
+        # Chromium aborts requests still in flight (often the favicon) when the reader follows
+        # a link: that is the browser leaving the page, not the site failing to serve it.
+        if request.failure != "net::ERR_ABORTED":
+            self.found.append(f"failed: {request.url} {request.failure}")
 
     def _response(self, response: Response) -> None:
         if response.status >= 400:
