@@ -50,7 +50,8 @@ ALLOWED: dict[str, set[str]] = {
     "sitemap": {"errors", "model"},
     "search": {"errors", "model"},
     "output": {"errors", "model"},
-    "incremental": {"model", "output", "render", "search"},
+    "fingerprints": {"render"},
+    "incremental": {"fingerprints", "model", "output", "render", "search"},
     "buildstate": {"cache", "content", "output"},
     "build": {
         "errors",
@@ -86,7 +87,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "yaml": {"frontmatter"},
     "markdown_it": {"markup"},
     "mdit_py_plugins": {"markup"},
-    "jinja2": {"templates", "render", "incremental"},
+    "jinja2": {"templates", "render", "fingerprints", "incremental"},
     "pagefind": {"search"},
     "watchdog": {"watch"},
     "click": {"cli"},

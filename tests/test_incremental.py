@@ -331,3 +331,45 @@ def test_reports_are_given_back_unchanged(sample_site: Path, tmp_path: Path) -> 
     again = build_site(site, tmp_path / "public", environ={})
     assert isinstance(again, BuildReport)
     assert again.reused == first.pages
+
+
+def test_consecutive_edits_each_match_a_clean_build(sample_site: Path, tmp_path: Path) -> None:
+    """The page index one edit leaves is the one the next edit builds on."""
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    for number, edit in enumerate([edit_body, edit_title, edit_summary, edit_body, edit_order]):
+        edit(site)
+        build_site(site, out, environ={})
+        assert snapshot(out) == clean(site, tmp_path / f"reference-{number}"), edit.__name__
+
+
+@pytest.mark.parametrize(
+    ("edit", "everything"),
+    [(edit_body, False), (edit_title, False), (edit_section, True), (add_article, True)],
+    ids=["body", "title", "section", "added-file"],
+)
+def test_only_pages_reading_a_changed_article_are_fingerprinted(
+    edit: Edit, everything: bool, sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change within articles fingerprints their readers; a change of the site's shape, all."""
+    import bulletin_ssg.incremental as incremental
+
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    counted: list[str] = []
+    original = incremental.page_fingerprint
+
+    def counting(*args: object, **kwargs: object) -> object:
+        counted.append(args[1].url)  # type: ignore[attr-defined]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "page_fingerprint", counting)
+    edit(site)
+    report = build_site(site, out, environ={})
+    if everything:
+        assert len(counted) == report.pages
+    else:
+        assert 0 < len(counted) < report.pages
+        assert report.rendered <= len(counted)

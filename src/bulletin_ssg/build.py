@@ -138,7 +138,7 @@ def _build(
     if isinstance(last, BuildReport):
         return replace(last, rendered=0, reused=last.pages, written=0, parsed=0)
     from .feeds import render_feeds
-    from .incremental import plan_pages, search_outputs
+    from .incremental import PageIndex, plan_pages, search_outputs
     from .sitemap import render_sitemap
     from .templates import make_environment
     from .workers import Workers
@@ -157,9 +157,11 @@ def _build(
     env = make_environment(layout_dirs(root), root=root)
     verified = verify(out_dir, state.manifest(out_dir))
     content = loaded.content
+    previous = state.page_index(out_dir)
     plan = plan_pages(
         site, env, root, verified, base=inputs.layouts, tell=tell,
         seeds=zip(content.articles, content.fingerprints, strict=True),
+        previous=previous if isinstance(previous, PageIndex) else None,
     )  # fmt: skip
     feeds = render_feeds(site)
     sitemap = render_sitemap(site, plan.paths)
@@ -192,7 +194,7 @@ def _build(
         written=publication.written,
         parsed=loaded.content.rendered,
     )
-    state.published(out_dir, inputs, publication.manifest, report)
+    state.published(out_dir, inputs, publication.manifest, report, pages=plan.index)
     return report
 
 

@@ -117,6 +117,7 @@ class Published:
     inputs: bytes  #: Inputs.whole of that build
     manifest: Manifest
     report: object  #: the build's report, given back when nothing changed
+    pages: object = None  #: the build's page index (incremental.PageIndex)
 
 
 class BuildState:
@@ -197,6 +198,11 @@ class BuildState:
         last = self._output(out_dir)
         return last.manifest if last is not None else None
 
+    def page_index(self, out_dir: Path) -> object | None:
+        """The page index the last build into `out_dir` left, if known."""
+        last = self._output(out_dir)
+        return last.pages if last is not None else None
+
     def unchanged(self, out_dir: Path, inputs: Inputs) -> object | None:
         """The last report when the inputs are the same and out_dir is exactly as it left it."""
         last = self._output(out_dir)
@@ -211,12 +217,21 @@ class BuildState:
             return None
         return last.report
 
-    def published(self, out_dir: Path, inputs: Inputs, manifest: Manifest, report: object) -> None:
+    def published(
+        self,
+        out_dir: Path,
+        inputs: Inputs,
+        manifest: Manifest,
+        report: object,
+        pages: object = None,
+    ) -> None:
         """Remember (and save) what this build left in out_dir."""
         if not self.enabled:
             return
         key = _output_key(out_dir)
-        self._published[key] = Published(inputs=inputs.whole, manifest=manifest, report=report)
+        self._published[key] = Published(
+            inputs=inputs.whole, manifest=manifest, report=report, pages=pages
+        )
         self.cache.save(key, self._published[key])
 
     def forget(self, out_dir: Path) -> None:

@@ -1,5 +1,6 @@
-"""Incremental pages: each page's fingerprint from the values its layouts read (found in their
-Jinja syntax tree); a page is rendered again only when its fingerprint changed.
+"""Incremental pages: a page is rendered again only when its fingerprint changed, and after an
+edit that leaves the site's shape alone only the pages that read a changed article are even
+fingerprinted (the page index of the previous build says which).
 
 Reads layouts through the environment's loader and, for the search index, published pages;
 writes nothing.
@@ -7,241 +8,41 @@ writes nothing.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from enum import Enum
 from pathlib import Path
 
 import jinja2
-from jinja2 import nodes
 
-from .model import OutputFile, Site
+from .fingerprints import READS_ANY, Fingerprints, LayoutUses, layout_uses, page_fingerprint
+from .model import Article, OutputFile, Site
 from .output import Verified, digest_of
-from .render import PageSpec, output_path, page_specs, render_page, site_inputs
+from .render import output_path, page_specs, render_page, site_inputs
 from .search import INDEX_DIR, build_search_index
 
-#: (context variable, attribute chain, whether only its truth value is used)
-Use = tuple[str, tuple[str, ...], bool]
-#: Values the url filters read from the context on every page.
-ALWAYS: frozenset[Use] = frozenset({("config", (), False), ("page", (), False)})
-_ATOMS = (str, int, float, bool, type(None), bytes, date, Enum)
-#: Per variable a layout reads: each attribute chain read of it, and whether only as truth.
-Reads = tuple[tuple[str, tuple[tuple[tuple[str, ...], bool], ...]], ...]
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PageIndex:
+    """Which pages read which articles, as a build left them: lets the next build fingerprint
+    only the pages of changed articles when nothing else changed."""
 
-@dataclass(frozen=True, slots=True)
-class LayoutUses:
-    """The context values a layout (with what it extends, includes and imports) reads."""
+    shape: bytes  #: the site without its articles' contents, and the layouts (`site_shape`)
+    paths: tuple[str, ...]  #: every page's output path, in page order
+    marks: tuple[bytes, ...]  #: each page's fingerprint
+    sources: tuple[str, ...]  #: each article's Markdown file, in content order
+    digests: tuple[bytes, ...]  #: each article's fingerprint
+    readers: tuple[bytes, ...]  #: per article, the page numbers reading it (array "I" bytes)
+    always: bytes  #: page numbers fingerprinted on every build (they read opaque values)
 
-    uses: frozenset[Use]
-    everything: bool  #: a template named at run time: the whole context counts
-    ordered: tuple[Use, ...] = dataclasses.field(init=False, compare=False, repr=False)
-    digest: bytes = dataclasses.field(init=False, compare=False, repr=False)  #: of the two above
-    reads: Reads = dataclasses.field(init=False, compare=False, repr=False)  #: by variable
-
-    def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.uses))
-        object.__setattr__(self, "ordered", ordered)
-        object.__setattr__(self, "digest", _uses_digest(self.everything, ordered))
-        object.__setattr__(self, "reads", _reads(ordered))
-
-
-def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
-    """Every context value `name` may read; a syntax error is left for rendering to report."""
-    seen: set[str] = set()
-    uses: set[Use] = set(ALWAYS)
-    pending = [name]
-    everything = False
-    while pending:
-        current = pending.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        try:
-            source = env.loader.get_source(env, current)[0] if env.loader else ""
-            tree = env.parse(source, current)
-        except jinja2.TemplateError:
-            return LayoutUses(uses=frozenset(), everything=True)
-        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            target = getattr(node, "template", None)
-            if isinstance(target, nodes.Const) and isinstance(target.value, str):
-                pending.append(target.value)
-            else:
-                everything = True
-        uses.update(_uses_in(tree))
-    return LayoutUses(uses=frozenset(uses), everything=everything)
-
-
-def _uses_in(tree: nodes.Template) -> Iterator[Use]:
-    """Each `name.attr.attr` read, up to where the value is used as a whole."""
-    parents: dict[int, nodes.Node] = {}
-    stack: list[nodes.Node] = [tree]
-    while stack:
-        node = stack.pop()
-        for child in node.iter_child_nodes():
-            parents[id(child)] = node
-            stack.append(child)
-    for name in tree.find_all(nodes.Name):
-        if name.ctx != "load":
-            continue
-        chain: list[str] = []
-        top: nodes.Node = name
-        parent = parents.get(id(top))
-        while True:
-            if isinstance(parent, nodes.Getattr) and parent.node is top:
-                chain.append(parent.attr)
-            elif (
-                isinstance(parent, nodes.Getitem)
-                and parent.node is top
-                and isinstance(parent.arg, nodes.Const)
-                and isinstance(parent.arg.value, str)
-            ):
-                chain.append(parent.arg.value)
-            else:
-                break
-            top = parent
-            parent = parents.get(id(top))
-        if isinstance(parent, nodes.Call) and parent.node is top and chain:
-            chain.pop()  # a method: its result depends on the object it belongs to
-        truth = (isinstance(parent, (nodes.If, nodes.CondExpr)) and parent.test is top) or (
-            isinstance(parent, nodes.Not)
-        )
-        yield name.name, tuple(chain), truth
-
-
-class Fingerprints:
-    """Structural hashes of values, each object hashed once per build (it is kept alive).
-
-    `known` seeds hashes computed elsewhere (an article's, from its cache record).
-    """
-
-    def __init__(self) -> None:
-        self._memo: dict[int, tuple[object, bytes]] = {}
-        self._names: dict[type, tuple[str, ...]] = {}
-        self._reads: dict[tuple[int, int], tuple[object, object, bytes]] = {}
-        self._seeded: dict[int, tuple[object, bytes]] = {}
-
-    def known(self, value: object, digest: bytes) -> None:
-        self._memo[id(value)] = (value, digest)
-        self._seeded[id(value)] = (value, digest)
-
-    def of(self, value: object) -> bytes:
-        if type(value) in _ATOM_TYPES or isinstance(value, _ATOMS):
-            return repr(value).encode()
-        known = self._memo.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        parts = [p if type(p) in _ATOM_TYPES else self.of(p) for p in self._parts(value)]
-        text = f"{type(value).__qualname__}{parts!r}"
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
-        self._memo[id(value)] = (value, digest)
-        return digest
-
-    def read(self, value: object, chains: tuple[tuple[tuple[str, ...], bool], ...]) -> bytes:
-        """The hash of what `chains` read of `value` (once per value and chains).
-
-        A seeded value (an article) gives its whole hash: cheaper, and reading all of it is
-        only ever more cautious.
-        """
-        seeded = self._seeded.get(id(value))
-        if seeded is not None and seeded[0] is value:
-            return seeded[1]
-        key = (id(value), id(chains))
-        known = self._reads.get(key)
-        if known is not None and known[0] is value and known[1] is chains:
-            return known[2]
-        hasher = hashlib.blake2b(digest_size=16)
-        for chain, truth in chains:
-            found = resolve(value, chain) if chain else value
-            part = (b"<true>" if found else b"<false>") if truth else self.of(found)
-            hasher.update(len(part).to_bytes(4, "little"))
-            hasher.update(part)
-        digest = hasher.digest()
-        self._reads[key] = (value, chains, digest)
-        return digest
-
-    def _parts(self, value: object) -> list[object]:
-        if isinstance(value, (tuple, list)):
-            return list(value)
-        if isinstance(value, Mapping):
-            found: list[object] = []
-            for key in sorted(value, key=repr):
-                found.append(key)
-                found.append(value[key])
-            return found
-        kind = type(value)
-        names = self._names.get(kind)
-        if names is None:
-            is_data = dataclasses.is_dataclass(value) and not isinstance(value, type)
-            names = tuple(f.name for f in dataclasses.fields(value)) if is_data else ()  # type: ignore[arg-type]
-            self._names[kind] = names
-        if names:
-            return [getattr(value, name) for name in names]
-        if isinstance(value, (set, frozenset)):
-            return sorted(value, key=repr)
-        return [f"{kind.__qualname__}@{id(value)}"]  # opaque: never equal to another build's
-
-
-_ATOM_TYPES = frozenset({str, int, float, bool, type(None), bytes, date})
-
-
-_MISSING = object()
-
-
-def resolve(value: object, chain: tuple[str, ...]) -> object:
-    """Follow `chain` as Jinja would (attribute, then item); a dead end gives a marker."""
-    for step in chain:
-        try:
-            value = getattr(value, step)
-        except AttributeError:
-            try:
-                value = value[step]  # type: ignore[index]
-            except (TypeError, LookupError):
-                return "<undefined>"
-        except Exception:
-            return "<error>"
-    return value
-
-
-def page_fingerprint(
-    uses: LayoutUses, spec: PageSpec, fingerprints: Fingerprints, base: bytes, common: bytes
-) -> bytes:
-    """The fingerprint of one page, without building its values.
-
-    Made of `base` (layouts, tool), `common` (what all pages' computed values read of the
-    site), the page's kind and URL, every given value as far as its layout reads it, and,
-    whole, the model values its computed values (title, nav, meta, ...) are made from.
-    """
-    hasher = hashlib.blake2b(base, digest_size=16)
-    hasher.update(common)
-    hasher.update(uses.digest)
-    hasher.update(fingerprints.of((spec.kind, spec.url, spec.derived_from)))
-    given = spec.given
-    if uses.everything:
-        hasher.update(fingerprints.of(dict(given)))
-        return hasher.digest()
-    for variable, chains in uses.reads:
-        value = given.get(variable, _MISSING)
-        if value is _MISSING:
-            hasher.update(b"<derived>" if variable in spec.derived else b"<absent>")
-        else:
-            hasher.update(fingerprints.read(value, chains))
-    return hasher.digest()
-
-
-def _uses_digest(everything: bool, ordered: tuple[Use, ...]) -> bytes:
-    text = repr((everything, ordered))
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
-
-
-def _reads(ordered: tuple[Use, ...]) -> Reads:
-    grouped: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
-    for variable, chain, truth in ordered:
-        grouped.setdefault(variable, []).append((chain, truth))
-    return tuple((variable, tuple(chains)) for variable, chains in grouped.items())
+    def affected(self, digests: Sequence[bytes]) -> set[int]:
+        """The pages that read an article whose fingerprint is not the one indexed."""
+        pages: set[int] = set(array("I", self.always))
+        for number, (new, old) in enumerate(zip(digests, self.digests, strict=True)):
+            if new != old:
+                pages.update(array("I", self.readers[number]))
+        return pages
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,6 +53,21 @@ class PagePlan:
     kept: tuple[str, ...]  #: output paths of pages whose inputs did not change
     paths: tuple[str, ...]  #: every page's output path, in page order
     marks: Mapping[str, bytes]  #: each page's fingerprint
+    index: PageIndex
+    fingerprinted: int  #: pages whose fingerprint was computed (the others' was known)
+
+
+def site_shape(site: Site, articles: Sequence[Article], base: bytes) -> bytes:
+    """A hash of the site with each article standing for its place only, and of the layouts.
+
+    Equal shapes mean the same pages made of the same values, except within articles.
+    """
+    shape = Fingerprints()
+    for number, article in enumerate(articles):
+        shape.known(article, number.to_bytes(4, "little"), number)
+    hasher = hashlib.blake2b(base, digest_size=16)
+    hasher.update(shape.of(site))
+    return hasher.digest()
 
 
 def plan_pages(
@@ -262,39 +78,81 @@ def plan_pages(
     *,
     base: bytes,
     tell: Callable[[str, int, int], None],
-    seeds: Iterable[tuple[object, bytes]] = (),
+    seeds: Iterable[tuple[Article, bytes]] = (),
+    previous: PageIndex | None = None,
 ) -> PagePlan:
     """Render the pages whose fingerprint differs from the one they were published with.
 
-    `seeds` are values whose fingerprint is already known (articles, from their records).
+    `seeds` are the articles with their fingerprints (from their records); `previous` is the
+    page index of the last build into the same folder.
     """
+    seeds = list(seeds)
+    articles = [article for article, _ in seeds]
+    digests = tuple(digest for _, digest in seeds)
+    sources = tuple(article.source.path for article in articles)
+    specs = list(page_specs(site))
+    paths = tuple(output_path(spec.url) for spec in specs)
+    shape = site_shape(site, articles, base)
+    known: Sequence[bytes] | None = None
+    affected: set[int] = set()
+    if (
+        previous is not None
+        and previous.shape == shape
+        and previous.paths == paths
+        and previous.sources == sources
+    ):
+        known = previous.marks
+        affected = previous.affected(digests)
     fingerprints = Fingerprints()
-    for value, digest in seeds:
-        fingerprints.known(value, digest)
+    for number, (article, digest) in enumerate(seeds):
+        fingerprints.known(article, digest, number)
+    common = fingerprints.of(site_inputs(site))
     uses: dict[str, LayoutUses] = {}
     rendered: list[OutputFile] = []
     kept: list[str] = []
-    paths: list[str] = []
-    marks: dict[str, bytes] = {}
+    marks: list[bytes] = []
+    readers: list[list[int]] = [[] for _ in articles]
+    always: list[int] = []
     trusted = verified.trusted if verified is not None else {}
-    common = fingerprints.of(site_inputs(site))
-    specs = list(page_specs(site))
     for number, spec in enumerate(specs):
         if number % 500 == 0:
             tell("pages", number, len(specs))
-        path = output_path(spec.url)
-        paths.append(path)
-        if spec.layout not in uses:
-            uses[spec.layout] = layout_uses(env, spec.layout)
-        mark = page_fingerprint(uses[spec.layout], spec, fingerprints, base, common)
-        marks[path] = mark
+        path = paths[number]
+        if known is not None and number not in affected:
+            mark = known[number]
+        else:
+            if spec.layout not in uses:
+                uses[spec.layout] = layout_uses(env, spec.layout)
+            mark, reach = page_fingerprint(uses[spec.layout], spec, fingerprints, base, common)
+            if known is None:
+                for reached in reach:
+                    (always if reached == READS_ANY else readers[reached]).append(number)
+        marks.append(mark)
         old = trusted.get(path)
         if old is not None and old.mark == mark:
             kept.append(path)
         else:
             page, values, origin = spec.build()
             rendered.append(render_page(env, page, values, origin, root=root))
-    return PagePlan(rendered=tuple(rendered), kept=tuple(kept), paths=tuple(paths), marks=marks)
+    if known is not None and previous is not None:
+        index = PageIndex(
+            shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
+            readers=previous.readers, always=previous.always,
+        )  # fmt: skip
+    else:
+        index = PageIndex(
+            shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
+            readers=tuple(array("I", pages).tobytes() for pages in readers),
+            always=array("I", always).tobytes(),
+        )  # fmt: skip
+    return PagePlan(
+        rendered=tuple(rendered),
+        kept=tuple(kept),
+        paths=paths,
+        marks=dict(zip(paths, marks, strict=True)),
+        index=index,
+        fingerprinted=len(specs) if known is None else len(affected),
+    )
 
 
 def search_outputs(

@@ -1,0 +1,302 @@
+"""Page fingerprints: the values each layout reads (found in its Jinja syntax tree), hashed
+structurally, and which articles each page's hash reached.
+
+Reads layouts through the environment's loader; renders and writes nothing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+import jinja2
+from jinja2 import nodes
+
+from .render import PageSpec
+
+#: (context variable, attribute chain, whether only its truth value is used)
+Use = tuple[str, tuple[str, ...], bool]
+#: Values the url filters read from the context on every page.
+ALWAYS: frozenset[Use] = frozenset({("config", (), False), ("page", (), False)})
+_ATOMS = (str, int, float, bool, type(None), bytes, date, Enum)
+#: Per variable a layout reads: each attribute chain read of it, and whether only as truth.
+Reads = tuple[tuple[str, tuple[tuple[tuple[str, ...], bool], ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LayoutUses:
+    """The context values a layout (with what it extends, includes and imports) reads."""
+
+    uses: frozenset[Use]
+    everything: bool  #: a template named at run time: the whole context counts
+    ordered: tuple[Use, ...] = dataclasses.field(init=False, compare=False, repr=False)
+    digest: bytes = dataclasses.field(init=False, compare=False, repr=False)  #: of the two above
+    reads: Reads = dataclasses.field(init=False, compare=False, repr=False)  #: by variable
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.uses))
+        object.__setattr__(self, "ordered", ordered)
+        object.__setattr__(self, "digest", _uses_digest(self.everything, ordered))
+        object.__setattr__(self, "reads", _reads(ordered))
+
+
+def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
+    """Every context value `name` may read; a syntax error is left for rendering to report."""
+    seen: set[str] = set()
+    uses: set[Use] = set(ALWAYS)
+    pending = [name]
+    everything = False
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            tree = env.parse(source, current)
+        except jinja2.TemplateError:
+            return LayoutUses(uses=frozenset(), everything=True)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            target = getattr(node, "template", None)
+            if isinstance(target, nodes.Const) and isinstance(target.value, str):
+                pending.append(target.value)
+            else:
+                everything = True
+        uses.update(_uses_in(tree))
+    return LayoutUses(uses=frozenset(uses), everything=everything)
+
+
+def _uses_in(tree: nodes.Template) -> Iterator[Use]:
+    """Each `name.attr.attr` read, up to where the value is used as a whole."""
+    parents: dict[int, nodes.Node] = {}
+    stack: list[nodes.Node] = [tree]
+    while stack:
+        node = stack.pop()
+        for child in node.iter_child_nodes():
+            parents[id(child)] = node
+            stack.append(child)
+    for name in tree.find_all(nodes.Name):
+        if name.ctx != "load":
+            continue
+        chain: list[str] = []
+        top: nodes.Node = name
+        parent = parents.get(id(top))
+        while True:
+            if isinstance(parent, nodes.Getattr) and parent.node is top:
+                chain.append(parent.attr)
+            elif (
+                isinstance(parent, nodes.Getitem)
+                and parent.node is top
+                and isinstance(parent.arg, nodes.Const)
+                and isinstance(parent.arg.value, str)
+            ):
+                chain.append(parent.arg.value)
+            else:
+                break
+            top = parent
+            parent = parents.get(id(top))
+        if isinstance(parent, nodes.Call) and parent.node is top and chain:
+            chain.pop()  # a method: its result depends on the object it belongs to
+        truth = (isinstance(parent, (nodes.If, nodes.CondExpr)) and parent.test is top) or (
+            isinstance(parent, nodes.Not)
+        )
+        yield name.name, tuple(chain), truth
+
+
+#: The articles a value reaches, by seed number; READS_ANY when an opaque value was read.
+Reach = frozenset[int]
+NOTHING: Reach = frozenset()
+#: In a reach: the value held something that hashes differently on every build.
+READS_ANY = -1
+
+
+class Fingerprints:
+    """Structural hashes of values, each object hashed once per build (it is kept alive).
+
+    `known` seeds hashes computed elsewhere (an article's, from its cache record) under a
+    number; every hash also tells which seeded values it reached (its `Reach`), so that a
+    later build knows which pages a changed article can touch.
+    """
+
+    def __init__(self) -> None:
+        self._memo: dict[int, tuple[object, bytes, Reach]] = {}
+        self._names: dict[type, tuple[str, ...]] = {}
+        self._reads: dict[tuple[int, int], tuple[object, object, bytes, Reach]] = {}
+        self._seeded: dict[int, tuple[object, bytes, Reach]] = {}
+
+    def known(self, value: object, digest: bytes, number: int) -> None:
+        entry = (value, digest, frozenset((number,)))
+        self._memo[id(value)] = entry
+        self._seeded[id(value)] = entry
+
+    def of(self, value: object) -> bytes:
+        return self.traced(value)[0]
+
+    def traced(self, value: object) -> tuple[bytes, Reach]:
+        """The hash of `value` and the seeded values it reached."""
+        if type(value) in _ATOM_TYPES or isinstance(value, _ATOMS):
+            return repr(value).encode(), NOTHING
+        known = self._memo.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1], known[2]
+        parts: list[object] = []
+        reaches: list[Reach] = []
+        for part in self._parts(value):
+            if type(part) in _ATOM_TYPES:
+                parts.append(part)
+                continue
+            if type(part) is _Opaque:
+                parts.append(part)
+                reaches.append(_ANY)
+                continue
+            digest, reach = self.traced(part)
+            parts.append(digest)
+            if reach:
+                reaches.append(reach)
+        text = f"{type(value).__qualname__}{parts!r}"
+        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+        reach = union(reaches)
+        self._memo[id(value)] = (value, digest, reach)
+        return digest, reach
+
+    def read(
+        self, value: object, chains: tuple[tuple[tuple[str, ...], bool], ...]
+    ) -> tuple[bytes, Reach]:
+        """The hash of what `chains` read of `value` (once per value and chains), and its reach.
+
+        A seeded value (an article) gives its whole hash: cheaper, and reading all of it is
+        only ever more cautious.
+        """
+        seeded = self._seeded.get(id(value))
+        if seeded is not None and seeded[0] is value:
+            return seeded[1], seeded[2]
+        key = (id(value), id(chains))
+        known = self._reads.get(key)
+        if known is not None and known[0] is value and known[1] is chains:
+            return known[2], known[3]
+        hasher = hashlib.blake2b(digest_size=16)
+        reaches: list[Reach] = []
+        for chain, truth in chains:
+            found = value
+            for step in chain:  # what `resolve` does, noting each seeded value passed through
+                found, ok = _step(found, step)
+                if not ok:
+                    break
+                passed = self._seeded.get(id(found))
+                if passed is not None and passed[0] is found:
+                    reaches.append(passed[2])
+            if truth:
+                part = b"<true>" if found else b"<false>"
+            else:
+                part, reach = self.traced(found)
+                if reach:
+                    reaches.append(reach)
+            hasher.update(len(part).to_bytes(4, "little"))
+            hasher.update(part)
+        digest = hasher.digest()
+        reach = union(reaches)
+        self._reads[key] = (value, chains, digest, reach)
+        return digest, reach
+
+    def _parts(self, value: object) -> list[object]:
+        if isinstance(value, (tuple, list)):
+            return list(value)
+        if isinstance(value, Mapping):
+            found: list[object] = []
+            for key in sorted(value, key=repr):
+                found.append(key)
+                found.append(value[key])
+            return found
+        kind = type(value)
+        names = self._names.get(kind)
+        if names is None:
+            is_data = dataclasses.is_dataclass(value) and not isinstance(value, type)
+            names = tuple(f.name for f in dataclasses.fields(value)) if is_data else ()  # type: ignore[arg-type]
+            self._names[kind] = names
+        if names:
+            return [getattr(value, name) for name in names]
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=repr)
+        return [_Opaque(f"{kind.__qualname__}@{id(value)}")]  # never equal to another build's
+
+
+class _Opaque(str):
+    """Stands for a value with no structure to hash: equal to nothing of another build."""
+
+
+_ATOM_TYPES = frozenset({str, int, float, bool, type(None), bytes, date})
+_ANY: Reach = frozenset((READS_ANY,))
+_MISSING = object()
+
+
+def union(reaches: list[Reach]) -> Reach:
+    """All of `reaches` in one, without copying when there are fewer than two."""
+    if not reaches:
+        return NOTHING
+    if len(reaches) == 1:
+        return reaches[0]
+    return frozenset().union(*reaches)
+
+
+def _step(value: object, step: str) -> tuple[object, bool]:
+    """One step of a chain as Jinja takes it (attribute, then item); a dead end gives a marker
+    and False."""
+    try:
+        return getattr(value, step), True
+    except AttributeError:
+        try:
+            return value[step], True  # type: ignore[index]
+        except (TypeError, LookupError):
+            return "<undefined>", False
+    except Exception:
+        return "<error>", False
+
+
+def page_fingerprint(
+    uses: LayoutUses, spec: PageSpec, fingerprints: Fingerprints, base: bytes, common: bytes
+) -> tuple[bytes, Reach]:
+    """The fingerprint of one page, without building its values, and the articles it reached.
+
+    Made of `base` (layouts, tool), `common` (what all pages' computed values read of the
+    site), the page's kind and URL, every given value as far as its layout reads it, and,
+    whole, the model values its computed values (title, nav, meta, ...) are made from.
+    """
+    hasher = hashlib.blake2b(base, digest_size=16)
+    hasher.update(common)
+    hasher.update(uses.digest)
+    digest, reach = fingerprints.traced((spec.kind, spec.url, spec.derived_from))
+    hasher.update(digest)
+    reaches = [reach] if reach else []
+    given = spec.given
+    if uses.everything:
+        digest, reach = fingerprints.traced(dict(given))
+        hasher.update(digest)
+        return hasher.digest(), union([*reaches, reach])
+    for variable, chains in uses.reads:
+        value = given.get(variable, _MISSING)
+        if value is _MISSING:
+            hasher.update(b"<derived>" if variable in spec.derived else b"<absent>")
+            continue
+        digest, reach = fingerprints.read(value, chains)
+        hasher.update(digest)
+        if reach:
+            reaches.append(reach)
+    return hasher.digest(), union(reaches)
+
+
+def _uses_digest(everything: bool, ordered: tuple[Use, ...]) -> bytes:
+    text = repr((everything, ordered))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _reads(ordered: tuple[Use, ...]) -> Reads:
+    grouped: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+    for variable, chain, truth in ordered:
+        grouped.setdefault(variable, []).append((chain, truth))
+    return tuple((variable, tuple(chains)) for variable, chains in grouped.items())
+
+
