@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bulletin_ssg.build import build_site
-from bulletin_ssg.buildstate import RECORDS_INDEX, BuildState
+from bulletin_ssg.buildstate import RECORDS_INDEX, BuildState, scan
 from bulletin_ssg.cache import CACHE_DIR
 
 
@@ -70,3 +70,23 @@ def test_a_deleted_issue_folder_loses_its_records(built: Path) -> None:
     after = record_files(built)
     assert len(after) == len(before) - 1
     assert not any(path.startswith("content/2024-05-16/") for path in BuildState(built).records())
+
+
+@pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
+def test_scan_lists_every_file_by_its_path_from_the_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool
+) -> None:
+    (tmp_path / "content/2024-05-02/bundle").mkdir(parents=True)
+    (tmp_path / "content/2024-05-02/a.md").write_text("甲", encoding="utf-8")
+    (tmp_path / "content/2024-05-02/bundle/index.md").write_text("ab", encoding="utf-8")
+    (tmp_path / "content/issue.yaml").write_text("", encoding="utf-8")
+    if relative:
+        monkeypatch.chdir(tmp_path)
+    root = Path(".") if relative else tmp_path
+    found = scan(root, root / "content")
+    assert [(path, size) for path, size, _ in found] == [
+        ("content/2024-05-02/a.md", 3),
+        ("content/2024-05-02/bundle/index.md", 2),
+        ("content/issue.yaml", 0),
+    ]
+    assert all(mtime > 0 for _, _, mtime in found)
