@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from bulletin_ssg.slugs import is_valid_slug, slugify
@@ -20,6 +23,43 @@ from bulletin_ssg.slugs import is_valid_slug, slugify
 )
 def test_slugify(text: str, expected: str) -> None:
     assert slugify(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("  a--b__c  ", "a-b-c"),
+        ("2023 Report (final)", "2023-report-final"),
+        ("a\nb\tc", "a-b-c"),
+        ("", ""),
+        ("!?", ""),
+    ],
+    ids=["separators", "digits", "whitespace", "empty", "punctuation"],
+)
+def test_slugify_of_ascii_is_what_pypinyin_would_give(text: str, expected: str) -> None:
+    """ASCII names skip pypinyin, which hands ASCII back whole: the slug is the same."""
+    from pypinyin import Style, lazy_pinyin
+
+    assert "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")) == text
+    assert slugify(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "imported"),
+    [("Hello, World", False), ("产业联合党委", True)],
+    ids=["ascii", "chinese"],
+)
+def test_pypinyin_is_imported_only_for_names_that_need_it(text: str, imported: bool) -> None:
+    code = (
+        "import sys\n"
+        "from bulletin_ssg.slugs import slugify\n"
+        f"slugify({text!r})\n"
+        "print('pypinyin' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == str(imported)
 
 
 def test_slugify_trims_on_a_word_boundary() -> None:

@@ -1,6 +1,7 @@
 """Readable ASCII slugs for URLs, from Chinese or Latin names, via pypinyin.
 
-Pure text in, text out; uniqueness within an issue is the caller's job.
+Pure text in, text out; uniqueness within an issue is the caller's job. pypinyin (0.13 s to
+import) is loaded only for a name that is not ASCII already.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import unicodedata
 
 MAX_LENGTH = 60
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
 
 
 def slugify(text: str, *, max_length: int = MAX_LENGTH) -> str:
@@ -17,11 +19,8 @@ def slugify(text: str, *, max_length: int = MAX_LENGTH) -> str:
 
     Trimmed on a word boundary to `max_length`; empty when nothing romanisable remains.
     """
-    from pypinyin import Style, lazy_pinyin  # 0.17 s to import: only when a slug is needed
-
-    syllables = lazy_pinyin(text, style=Style.NORMAL, errors="default")
     words: list[str] = []
-    for part in syllables:
+    for part in _romanised(text):
         ascii_part = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
         words.extend(w for w in _NON_SLUG.split(ascii_part.lower()) if w)
     slug = ""
@@ -35,6 +34,15 @@ def slugify(text: str, *, max_length: int = MAX_LENGTH) -> str:
     return slug
 
 
+def _romanised(text: str) -> list[str]:
+    """The text in pinyin syllables and untouched runs; ASCII text is already its own run."""
+    if text.isascii():  # pypinyin would give it back whole: no need to import it
+        return [text]
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.NORMAL, errors="default")
+
+
 def is_valid_slug(slug: str) -> bool:
     """A slug may hold lowercase ASCII letters, digits, `-` and `_`, and cannot be `.`/`..`."""
-    return bool(re.fullmatch(r"[a-z0-9][a-z0-9_-]*", slug))
+    return _SLUG.fullmatch(slug) is not None
