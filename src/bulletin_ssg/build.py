@@ -154,7 +154,8 @@ def _build(
         finally:
             state.save_records()
     site = loaded.site
-    env = make_environment(layout_dirs(root), root=root)
+    layouts = state.layouts(inputs.layouts)
+    env = make_environment(layout_dirs(root), root=root, compiled=layouts.compiled)
     verified = verify(out_dir, state.manifest(out_dir))
     content = loaded.content
     previous = state.page_index(out_dir)
@@ -162,6 +163,7 @@ def _build(
         site, env, root, verified, base=inputs.layouts, tell=tell,
         seeds=zip(content.articles, content.fingerprints, strict=True),
         previous=previous if isinstance(previous, PageIndex) else None,
+        uses=layouts.uses,  # type: ignore[arg-type]
     )  # fmt: skip
     feeds = render_feeds(site)
     sitemap = render_sitemap(site, plan.paths)
@@ -195,6 +197,7 @@ def _build(
         parsed=loaded.content.rendered,
     )
     state.published(out_dir, inputs, publication.manifest, report, pages=plan.index)
+    state.save_layouts()
     return report
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # not at run time: a build with nothing to do never loads the
 CONFIG_FILE = "site.yaml"
 #: The cache entry listing the files of article records, one per issue folder.
 RECORDS_INDEX = "articles"
+#: The cache entry of what was learnt of the layouts (`LayoutMemory`).
+LAYOUTS_ENTRY = "layouts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +116,19 @@ def input_fingerprint(
     return Inputs(whole=whole.digest(), layouts=layouts.digest())
 
 
+@dataclass(slots=True)
+class LayoutMemory:
+    """What builds learnt of one version of the layouts (`digest`: Inputs.layouts); filled in
+    by the build as it goes."""
+
+    digest: bytes
+    uses: dict[str, object] = field(default_factory=dict)  #: fingerprints.LayoutUses by name
+    compiled: dict[str, bytes] = field(default_factory=dict)  #: Jinja's compiled layouts
+
+    def size(self) -> tuple[int, int]:
+        return len(self.uses), len(self.compiled)
+
+
 @dataclass(frozen=True, slots=True)
 class Published:
     """A build's output folder as it left it."""
@@ -139,6 +154,8 @@ class BuildState:
         self._dirty = False
         self._saved = False
         self._published: dict[str, Published | None] = {}
+        self._layouts: LayoutMemory | None = None
+        self._layouts_size = (0, 0)
 
     @property
     def enabled(self) -> bool:
@@ -189,6 +206,23 @@ class BuildState:
         if self._shards.keys() != shards.keys() or not self._shards:
             self.cache.save(RECORDS_INDEX, tuple(sorted(shards)))
         self._shards = shards
+
+    def layouts(self, digest: bytes) -> LayoutMemory:
+        """What earlier builds learnt of the layouts with this digest (empty if nothing)."""
+        memory = self._layouts
+        if memory is None or memory.digest != digest:
+            loaded = self.cache.load(LAYOUTS_ENTRY)
+            known = isinstance(loaded, LayoutMemory) and loaded.digest == digest
+            memory = loaded if isinstance(loaded, LayoutMemory) and known else LayoutMemory(digest)
+            self._layouts = memory
+            self._layouts_size = memory.size()
+        return memory
+
+    def save_layouts(self) -> None:
+        """Save what this build learnt of the layouts, if anything."""
+        if self._layouts is not None and self._layouts.size() != self._layouts_size:
+            self.cache.save(LAYOUTS_ENTRY, self._layouts)
+            self._layouts_size = self._layouts.size()
 
     def _output(self, out_dir: Path) -> Published | None:
         key = _output_key(out_dir)

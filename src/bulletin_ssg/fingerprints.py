@@ -138,11 +138,13 @@ class Fingerprints:
 
     def traced(self, value: object) -> tuple[bytes, Reach]:
         """The hash of `value` and the seeded values it reached."""
-        if type(value) in _ATOM_TYPES or isinstance(value, _ATOMS):
+        if type(value) in _ATOM_TYPES:
             return repr(value).encode(), NOTHING
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1], known[2]
+        if isinstance(value, _ATOMS):
+            return repr(value).encode(), NOTHING
         parts: list[object] = []
         reaches: list[Reach] = []
         for part in self._parts(value):

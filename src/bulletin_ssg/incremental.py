@@ -80,11 +80,13 @@ def plan_pages(
     tell: Callable[[str, int, int], None],
     seeds: Iterable[tuple[Article, bytes]] = (),
     previous: PageIndex | None = None,
+    uses: dict[str, LayoutUses] | None = None,
 ) -> PagePlan:
     """Render the pages whose fingerprint differs from the one they were published with.
 
     `seeds` are the articles with their fingerprints (from their records); `previous` is the
-    page index of the last build into the same folder.
+    page index of the last build into the same folder; `uses` what each layout reads, as far
+    as known (filled in here).
     """
     seeds = list(seeds)
     articles = [article for article, _ in seeds]
@@ -107,7 +109,7 @@ def plan_pages(
     for number, (article, digest) in enumerate(seeds):
         fingerprints.known(article, digest, number)
     common = fingerprints.of(site_inputs(site))
-    uses: dict[str, LayoutUses] = {}
+    uses = uses if uses is not None else {}
     rendered: list[OutputFile] = []
     kept: list[str] = []
     marks: list[bytes] = []

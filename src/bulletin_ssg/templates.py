@@ -29,14 +29,34 @@ RUNTIME_ERRORS: tuple[type[Exception], ...] = (
 WEEKDAYS = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
 
 
-def make_environment(layout_dirs: Sequence[Path], *, root: Path) -> jinja2.Environment:
+class CompiledLayouts(jinja2.BytecodeCache):
+    """Compiled layouts kept in `store` (the build cache), so that a build compiles none that
+    an earlier build compiled. Jinja checks each against its source's checksum before use."""
+
+    def __init__(self, store: dict[str, bytes]) -> None:
+        self.store = store
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.store.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    layout_dirs: Sequence[Path], *, root: Path, compiled: dict[str, bytes] | None = None
+) -> jinja2.Environment:
     """A strict, autoescaping environment; the first of `layout_dirs` holding a name wins.
 
     Relative `layout_dirs` are read from the current directory, like any path. `root` is the
-    site root; render_template locates layout errors relative to it.
+    site root; render_template locates layout errors relative to it. `compiled` keeps compiled
+    layouts from one build to the next.
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in layout_dirs]),
+        bytecode_cache=CompiledLayouts(compiled) if compiled is not None else None,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
