@@ -373,3 +373,29 @@ def test_only_pages_reading_a_changed_article_are_fingerprinted(
     else:
         assert 0 < len(counted) < report.pages
         assert report.rendered <= len(counted)
+
+
+def test_layouts_are_compiled_once_and_again_when_edited(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jinja2
+
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None,
+                 *args: object, **kwargs: object) -> object:  # fmt: skip
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    edit_body(site)
+    build_site(site, out, environ={})
+    assert compiled == []
+    edit_layout(site)
+    build_site(site, out, environ={})
+    assert "base.html" in compiled
+    assert snapshot(out) == clean(site, tmp_path / "reference")
