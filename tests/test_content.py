@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from bulletin_ssg.config import load_config
 from bulletin_ssg.content import decode, load_content, parse_issue_date
 from bulletin_ssg.errors import ContentError, Location
+from bulletin_ssg.model import Heading, Link
 
 SITE_YAML = (
     "title: 报\nsections:\n  - key: news\n    title: 要闻\n  - key: opinion\n    title: 评论\n"
@@ -191,3 +194,25 @@ def test_link_to_a_broken_article_is_not_reported_twice(make_site: MakeSite) -> 
     assert sorted(
         (d.location.path, d.location.line) for d in content.diagnostics if d.location
     ) == [("content/2024-01-04/b.md", 2), ("content/2024-01-04/c/index.md", 1)]
+
+
+def test_records_come_back_from_pickle_equal(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/a.md": article(
+                extra="weather: 晴\ntags: [党建]\n", body="## 小节\n\n见[乙](b.md)。"
+            ),
+            "content/2024-01-04/b.md": article(body="![](missing.png)"),
+        },
+    )
+    a, b = (content.records[f"content/2024-01-04/{n}.md"] for n in "ab")
+    assert a.outcome is not None and a.outcome.article is not None
+    assert a.outcome.article.headings == (Heading(level=2, text="小节", anchor="小节"),)
+    assert a.outcome.article.links == (Link(target="b.md", line=9),)
+    assert b.outcome is not None and b.outcome.diagnostics  # with a Location
+    copy = pickle.loads(pickle.dumps(dict(content.records), protocol=pickle.HIGHEST_PROTOCOL))
+    assert copy == content.records
+    article_copy = copy["content/2024-01-04/a.md"].outcome.article
+    assert isinstance(article_copy.extra, MappingProxyType)  # read-only, as loaded
+    assert dict(article_copy.extra) == {"weather": "晴"}

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from . import fields
 from .articles import (
@@ -22,11 +23,13 @@ from .articles import (
     RenderTask,
     Source,
     SplitTask,
-    article_from_wire,
     decode,
+    field_setters,
+    field_values,
     front_from_wire,
     read_text,
     render_many,
+    restore,
     split_many,
 )
 from .errors import ContentError, Diagnostic, Location, error, warning
@@ -61,6 +64,16 @@ class ArticleRecord:
     problem: Diagnostic | None  #: why it could not be read or split
     render_key: bytes = b""  #: settings, digest, slug and date the outcome was rendered with
     outcome: RenderOutcome | None = None  #: the checked, rendered article and its link answers
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _restore_record, (field_values(self),)
+
+
+_RECORD_SETTERS = field_setters(ArticleRecord)
+
+
+def _restore_record(values: tuple[Any, ...]) -> ArticleRecord:
+    return restore(ArticleRecord, _RECORD_SETTERS, values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -379,7 +392,7 @@ def finish(
         diagnostics.extend(outcome.diagnostics)
         if outcome.article is None:
             continue
-        article = article_from_wire(outcome.article)
+        article = outcome.article
         if (article.draft or article.issue_date in draft_issues) and not drafts:
             skipped += 1
             continue
