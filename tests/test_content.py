@@ -216,3 +216,29 @@ def test_records_come_back_from_pickle_equal(make_site: MakeSite) -> None:
     article_copy = copy["content/2024-01-04/a.md"].outcome.article
     assert isinstance(article_copy.extra, MappingProxyType)  # read-only, as loaded
     assert dict(article_copy.extra) == {"weather": "晴"}
+
+
+def test_issue_files_are_listed_sorted_below_every_folder(make_site: MakeSite) -> None:
+    content = load(
+        make_site,
+        {
+            "content/2024-01-04/a.md": article(),
+            "content/2024-01-04/b.pdf": "%PDF",
+            "content/2024-01-04/images/z.svg": "<svg/>",
+            "content/2024-01-04/images/maps/m.svg": "<svg/>",
+            "content/2024-01-04/images/.hidden.svg": "<svg/>",
+            "content/2024-01-04/images/draft.svg~": "<svg/>",
+            "content/2024-01-04/园/index.md": article(),
+            "content/2024-01-04/园/photos/p.svg": "<svg/>",
+            "content/2024-01-04/园/index.md.swp": "x",
+            "content/2024-01-04/notes/readme.md": "not an article",
+        },
+    )
+    assert content.diagnostics == ()
+    assert [(f.source.removeprefix("content/2024-01-04/"), f.url) for f in content.files] == [
+        ("b.pdf", "/issues/2024-01-04/b.pdf"),
+        ("images/maps/m.svg", "/issues/2024-01-04/images/maps/m.svg"),
+        ("images/z.svg", "/issues/2024-01-04/images/z.svg"),
+        ("notes/readme.md", "/issues/2024-01-04/notes/readme.md"),
+        ("园/photos/p.svg", "/issues/2024-01-04/yuan/photos/p.svg"),
+    ]

@@ -163,14 +163,15 @@ def decode(data: bytes, path: str) -> str:
         ) from exc
 
 
-def read_bytes(file: Path, path: str) -> bytes:
+def read_bytes(file: str, path: str) -> bytes:
     try:
-        return file.read_bytes()
+        with open(file, "rb") as stream:
+            return stream.read()
     except OSError as exc:
         raise ContentError(f"cannot read file: {exc.strerror}", Location(path)) from exc
 
 
-def read_text(file: Path, path: str) -> str:
+def read_text(file: str, path: str) -> str:
     return decode(read_bytes(file, path), path)
 
 
@@ -191,7 +192,7 @@ def front_from_wire(wire: FrontWire) -> FrontMatter:
 def split_one(task: SplitTask) -> SplitOutcome:
     """Read and split one file; every problem is returned, never raised."""
     try:
-        data = read_bytes(Path(task.file), task.path)
+        data = read_bytes(task.file, task.path)
     except ContentError as exc:
         return SplitOutcome(path=task.path, digest=b"", front=None, problem=exc.to_diagnostic())
     digest = digest_of(data)

@@ -6,6 +6,7 @@ listings of bundles, renders nothing.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from collections.abc import Mapping
 from datetime import date
@@ -25,14 +26,18 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def walk_files(entry: Path) -> list[Path]:
-    """A file, or every non-ignored file below a folder, sorted."""
-    if entry.is_file():
-        return [entry]
-    found: list[Path] = []
-    for child in sorted(entry.iterdir(), key=lambda p: p.name):
-        if not is_ignored(child.name):
-            found.extend(walk_files(child))
+def walk_files(folder: str, prefix: str = "") -> list[str]:
+    """Every non-ignored file below `folder`, sorted: `prefix` + its `/` path from `folder`."""
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda e: e.name)
+    found: list[str] = []
+    for entry in entries:
+        if is_ignored(entry.name):
+            continue
+        if entry.is_file():
+            found.append(prefix + entry.name)
+        else:
+            found.extend(walk_files(entry.path, f"{prefix}{entry.name}/"))
     return found
 
 
@@ -44,16 +49,18 @@ def assign_slugs(
     taken: dict[tuple[date, str], str] = {}
     reserved = {s.key for s in config.sections}
     for source in sources:
-        meta, lines = source.front.meta, source.front.key_lines
+        meta = source.front.meta
         explicit = meta.get("slug")
-        location = Location(source.path, lines.get("slug", 1))
+        # the line of the problem, if any: the `slug` key, or line 1 for a slug from the name
+        line = 1
         if explicit is not None:
+            line = source.front.key_lines.get("slug", 1)
             if not isinstance(explicit, str) or not is_valid_slug(explicit):
                 diagnostics.append(
                     error(
                         f"'slug': got {describe(explicit)}, expected lowercase ASCII letters, "
                         "digits, '-' or '_' (a slug names one folder of the output)",
-                        location,
+                        Location(source.path, line),
                     )
                 )
                 continue
@@ -65,13 +72,12 @@ def assign_slugs(
                 title = meta.get("title")
                 slug = slugify(title) if isinstance(title, str) else ""
             slug = slug or "article"
-            location = Location(source.path, 1)
         if slug in reserved:
             diagnostics.append(
                 error(
                     f"slug {slug!r} is also a section key, so its page would replace the "
                     f"section page /issues/{source.issue_date.isoformat()}/{slug}/",
-                    location,
+                    Location(source.path, line),
                     "give the article another file name or a 'slug'",
                 )
             )
@@ -81,7 +87,7 @@ def assign_slugs(
             diagnostics.append(
                 error(
                     f"slug {slug!r} is already used by {other} in the same issue",
-                    location,
+                    Location(source.path, line),
                     "rename one file or set a different 'slug'",
                 )
             )
@@ -100,10 +106,8 @@ def bundle_static_files(
         if not source.path.endswith("/" + BUNDLE_INDEX) or source.path not in slugs:
             continue
         folder_rel = posixpath.dirname(source.path)
-        folder = root / folder_rel
         url = f"/issues/{source.issue_date.isoformat()}/{slugs[source.path]}/"
-        for file in walk_files(folder):
-            sub = file.relative_to(folder).as_posix()
+        for sub in walk_files(os.path.join(root, folder_rel)):
             if sub != BUNDLE_INDEX:
                 found.append(StaticFile(source=f"{folder_rel}/{sub}", url=url + sub))
     return found
