@@ -13,7 +13,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -132,6 +132,8 @@ class Verified:
 
     trusted: Mapping[str, Published]
     strangers: frozenset[str]  #: files on disk not trusted: edited, or never published by us
+    folders: Mapping[str, int] = field(default_factory=dict)  #: folders as published, unchanged
+    manifest: Manifest = field(default_factory=Manifest)  #: the manifest that was checked
 
 
 def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
@@ -139,35 +141,69 @@ def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
 
 
 def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
-    """Which published files can be trusted; None when there is nothing to build on."""
+    """Which published files can be trusted; None when there is nothing to build on.
+
+    Every file is stat'ed (an edit in place changes no folder); a folder whose mtime
+    changed is listed, so that what no build published is found there.
+    """
     if manifest is None or not out_dir.is_dir():
         return None
+    root = os.path.join(out_dir, "")
+    paths = list(manifest.files)
+    published = list(manifest.files.values())
+    seen = [
+        None if st is None else _stat_key(st)
+        for st in _stat_each([root + path for path in paths], os.lstat)
+    ]
     trusted: dict[str, Published] = {}
     strangers: set[str] = set()
-    for path, entry in manifest.files.items():
-        try:
-            st = os.stat(out_dir / path, follow_symlinks=False)
-        except OSError:
-            continue
-        if _stat_key(st) == (entry.size, entry.mtime_ns, entry.ino):
-            trusted[path] = entry
-        else:
-            strangers.add(path)
-    for folder, mtime in manifest.dirs.items():
-        try:
-            if os.stat(out_dir / folder).st_mtime_ns == mtime:
-                continue
-        except OSError:
-            continue
-        strangers.update(_unknown_below(out_dir, folder, manifest))
-    return Verified(trusted=trusted, strangers=frozenset(strangers))
+    if seen == [(entry.size, entry.mtime_ns, entry.ino) for entry in published]:
+        trusted.update(manifest.files)
+    else:
+        for path, entry, key in zip(paths, published, seen, strict=True):
+            if key == (entry.size, entry.mtime_ns, entry.ino):
+                trusted[path] = entry
+            elif key is not None:
+                strangers.add(path)
+    folders: dict[str, int] = {}
+    names = list(manifest.dirs)
+    mtimes = [
+        None if st is None else st.st_mtime_ns
+        for st in _stat_each([root + name for name in names], os.stat)
+    ]
+    if mtimes == list(manifest.dirs.values()):
+        folders.update(manifest.dirs)
+    else:
+        for folder, mtime, now in zip(names, manifest.dirs.values(), mtimes, strict=True):
+            if now == mtime:
+                folders[folder] = mtime
+            elif now is not None:
+                strangers.update(_unknown_below(root, folder, manifest))
+    return Verified(trusted, frozenset(strangers), folders, manifest)
 
 
-def _unknown_below(out_dir: Path, folder: str, manifest: Manifest) -> list[str]:
+def _stat_each(
+    paths: list[str], stat: Callable[[str], os.stat_result]
+) -> list[os.stat_result | None]:
+    """`stat` of every path (in one call to `map` while none fails), None for a missing one."""
+    try:
+        return list(map(stat, paths))
+    except OSError:
+        return [_stat_or_none(path, stat) for path in paths]
+
+
+def _stat_or_none(path: str, stat: Callable[[str], os.stat_result]) -> os.stat_result | None:
+    try:
+        return stat(path)
+    except OSError:
+        return None
+
+
+def _unknown_below(root: str, folder: str, manifest: Manifest) -> list[str]:
     """Entries of `folder` that no build published (files, and folders removed whole)."""
     found: list[str] = []
     try:
-        entries = list(os.scandir(out_dir / folder))
+        entries = list(os.scandir(root + folder))
     except OSError:
         return found
     for entry in entries:
