@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_ssg.build import BuildReport, build_site, rebuild_for_serve, theme_dir
+from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_serve, theme_dir
 from bulletin_ssg.buildstate import BuildState
 from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
+from bulletin_ssg.model import Site
 
 from .conftest import snapshot
 
@@ -27,6 +28,10 @@ def without_search(site: Path) -> Path:
     config = site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
     return site
+
+
+def load(site: Path) -> Site:
+    return load_site(site, drafts=False, future=False, strict=False, today=None, environ={}).site
 
 
 def clean(site: Path, out: Path, **options: object) -> dict[str, bytes]:
@@ -399,3 +404,30 @@ def test_layouts_are_compiled_once_and_again_when_edited(
     build_site(site, out, environ={})
     assert "base.html" in compiled
     assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+def test_a_body_edit_renders_no_other_article_page(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Neighbours read the edited article's title and URL only: their pages stay as they are."""
+    import bulletin_ssg.incremental as incremental
+
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    rendered: list[str] = []
+    original = incremental.render_page
+
+    def recording(*args: object, **kwargs: object) -> object:
+        rendered.append(args[1].url)  # type: ignore[attr-defined]
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "render_page", recording)
+    edit_body(site)
+    build_site(site, out, environ={})
+    issue = next(i for i in load(site).issues if i.date.isoformat() == "2024-05-02")
+    assert len(issue.articles) > 2
+    assert [url for url in rendered if url in {a.url for a in issue.articles}] == [
+        "/issues/2024-05-02/market/"
+    ]
+    assert "/issues/2024-05-02/" in rendered

@@ -101,10 +101,20 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
             parent = parents.get(id(top))
         if isinstance(parent, nodes.Call) and parent.node is top and chain:
             chain.pop()  # a method: its result depends on the object it belongs to
-        truth = (isinstance(parent, (nodes.If, nodes.CondExpr)) and parent.test is top) or (
-            isinstance(parent, nodes.Not)
-        )
-        yield name.name, tuple(chain), truth
+        yield name.name, tuple(chain), _as_truth(top, parents)
+
+
+def _as_truth(node: nodes.Node, parents: dict[int, nodes.Node]) -> bool:
+    """Whether only the truth of `node`'s value is used: an `if` test, under `not`, or an
+    operand of `and`/`or` that is itself used only as truth (`{% if a or b %}`)."""
+    parent = parents.get(id(node))
+    if isinstance(parent, (nodes.If, nodes.CondExpr)):
+        return parent.test is node
+    if isinstance(parent, nodes.Not):
+        return True
+    if isinstance(parent, (nodes.And, nodes.Or)):
+        return _as_truth(parent, parents)
+    return False
 
 
 #: The articles a value reaches, by seed number; READS_ANY when an opaque value was read.
@@ -170,18 +180,20 @@ class Fingerprints:
     ) -> tuple[bytes, Reach]:
         """The hash of what `chains` read of `value` (once per value and chains), and its reach.
 
-        A seeded value (an article) gives its whole hash: cheaper, and reading all of it is
-        only ever more cautious.
+        A seeded value (an article) read as a whole gives its seeded hash; read in parts (a
+        neighbour's title and URL), the hash of those parts, so that an edit elsewhere in it
+        leaves the page as it was. Either way the seeded value is reached.
         """
         seeded = self._seeded.get(id(value))
         if seeded is not None and seeded[0] is value:
-            return seeded[1], seeded[2]
+            if any(not chain and not truth for chain, truth in chains):
+                return seeded[1], seeded[2]
         key = (id(value), id(chains))
         known = self._reads.get(key)
         if known is not None and known[0] is value and known[1] is chains:
             return known[2], known[3]
         hasher = hashlib.blake2b(digest_size=16)
-        reaches: list[Reach] = []
+        reaches: list[Reach] = [seeded[2]] if seeded is not None and seeded[0] is value else []
         for chain, truth in chains:
             found = value
             for step in chain:  # what `resolve` does, noting each seeded value passed through
