@@ -171,10 +171,6 @@ def read_bytes(file: str, path: str) -> bytes:
         raise ContentError(f"cannot read file: {exc.strerror}", Location(path)) from exc
 
 
-def read_text(file: str, path: str) -> str:
-    return decode(read_bytes(file, path), path)
-
-
 def front_to_wire(front: FrontMatter) -> FrontWire:
     return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
 

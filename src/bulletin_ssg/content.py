@@ -25,10 +25,11 @@ from .articles import (
     Source,
     SplitTask,
     decode,
+    digest_of,
     field_setters,
     field_values,
     front_from_wire,
-    read_text,
+    read_bytes,
     render_many,
     restore,
     split_many,
@@ -56,12 +57,13 @@ __all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_da
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleRecord:
-    """What one article file gave last time, for reuse while it stays the same."""
+    """What one article file (or issue.yaml) gave last time, for reuse while it stays the same."""
 
     size: int  #: the file's size and mtime when it was read: unchanged ones are not read again
     mtime_ns: int
     digest: bytes  #: of the file's bytes
-    front: FrontWire | None  #: its front matter, body left out; None if it could not be split
+    #: its front matter, body left out (issue.yaml: its mapping); None if it could not be read
+    front: FrontWire | None
     problem: Diagnostic | None  #: why it could not be read or split
     render_key: bytes = b""  #: settings, digest, slug and date the outcome was rendered with
     outcome: RenderOutcome | None = None  #: the checked, rendered article and its link answers
@@ -126,9 +128,11 @@ def load_content(
             warning("no content/ folder: the site has no issues", Location(CONTENT_DIR))
         )
         return Content(articles=(), issues=(), files=(), diagnostics=tuple(diagnostics))
+    previous = records or {}
     events: list[Diagnostic | Found] = []
     infos: list[IssueInfo] = []
     files: list[StaticFile] = []
+    issue_records: dict[str, ArticleRecord] = {}
     # Strings and os.scandir, not pathlib: at 10,000 articles Path objects cost more than the walk.
     for entry in _listing(content_dir):
         name = entry.name
@@ -156,14 +160,18 @@ def load_content(
         entries = _listing(entry.path)
         issue_file = next((e for e in entries if e.name == ISSUE_FILE), None)
         issue_problems: list[Diagnostic] = []
-        infos.append(load_issue_info(issue_file, rel, issue_date, issue_problems))
+        path = f"{rel}/{ISSUE_FILE}"
+        record = read_issue_file(issue_file, path, previous.get(path))
+        if record is not None:
+            issue_records[path] = record
+        infos.append(load_issue_info(record, rel, issue_date, issue_problems))
         events.extend(issue_problems)
         collect_issue(entries, rel, issue_date, events, files)
     own = workers if workers is not None else Workers(1)
     try:
         content = finish(
             root, config, events, infos, files, diagnostics,
-            previous=records or {}, workers=own, drafts=drafts,
+            previous=previous, issue_records=issue_records, workers=own, drafts=drafts,
         )  # fmt: skip
     finally:
         if workers is None:
@@ -197,18 +205,46 @@ def leave_out_future(content: Content, today: date) -> Content:
     )
 
 
-def load_issue_info(
-    file: os.DirEntry[str] | None, rel: str, issue_date: date, diagnostics: list[Diagnostic]
-) -> IssueInfo:
-    """issue.yaml of one issue folder (`file`, its entry in the folder), or defaults."""
-    path = f"{rel}/{ISSUE_FILE}"
+def read_issue_file(
+    file: os.DirEntry[str] | None, path: str, old: ArticleRecord | None
+) -> ArticleRecord | None:
+    """The record of an issue.yaml (`file`, its folder entry): `old` while its size and mtime
+    are unchanged, else read and parsed anew; None when the folder has none.
+    """
     if file is None or not file.is_file():
-        return IssueInfo(source=Location(rel), issue_date=issue_date)
+        return None
     try:
-        meta, lines = load_yaml_mapping(read_text(file.path, path), path)
+        stat = file.stat()
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size, mtime_ns = -1, -1  # reading will say why
+    if old is not None and size >= 0 and (old.size, old.mtime_ns) == (size, mtime_ns):
+        return old
+    try:
+        data = read_bytes(file.path, path)
+        meta, lines = load_yaml_mapping(decode(data, path), path)
     except ContentError as exc:
-        diagnostics.append(exc.to_diagnostic())
+        return ArticleRecord(
+            size=size, mtime_ns=mtime_ns, digest=b"", front=None, problem=exc.to_diagnostic()
+        )
+    return ArticleRecord(
+        size=size, mtime_ns=mtime_ns, digest=digest_of(data), front=(meta, lines, "", 1),
+        problem=None,
+    )  # fmt: skip
+
+
+def load_issue_info(
+    record: ArticleRecord | None, rel: str, issue_date: date, diagnostics: list[Diagnostic]
+) -> IssueInfo:
+    """An issue folder's IssueInfo from its issue.yaml's record, or defaults when it has none."""
+    if record is None:
+        return IssueInfo(source=Location(rel), issue_date=issue_date)
+    path = f"{rel}/{ISSUE_FILE}"
+    if record.front is None:
+        if record.problem is not None:
+            diagnostics.append(record.problem)
         return IssueInfo(source=Location(path), issue_date=issue_date)
+    meta, lines = record.front[0], record.front[1]
     check = fields.Checker(path, lines, diagnostics)
     for key in meta:
         if key not in ISSUE_KEYS:
@@ -335,6 +371,7 @@ def finish(
     diagnostics: list[Diagnostic],
     *,
     previous: Mapping[str, ArticleRecord],
+    issue_records: Mapping[str, ArticleRecord],
     workers: Workers,
     drafts: bool,
 ) -> Content:
@@ -423,7 +460,7 @@ def finish(
         files=kept_files,
         diagnostics=tuple(diagnostics),
         drafts_skipped=skipped,
-        records=records,
+        records={**issue_records, **records},
         rendered=len(todo),
         fingerprints=tuple(prints),
     )
