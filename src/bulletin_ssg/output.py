@@ -8,12 +8,13 @@ stage only the files whose bytes differ, then rename them into place and delete 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import posixpath
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,10 +152,7 @@ def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
     root = os.path.join(out_dir, "")
     paths = list(manifest.files)
     published = list(manifest.files.values())
-    seen = [
-        None if st is None else _stat_key(st)
-        for st in _stat_each([root + path for path in paths], os.lstat)
-    ]
+    seen = _stat_keys([root + path for path in paths])
     trusted: dict[str, Published] = {}
     strangers: set[str] = set()
     if seen == [(entry.size, entry.mtime_ns, entry.ino) for entry in published]:
@@ -167,10 +165,7 @@ def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
                 strangers.add(path)
     folders: dict[str, int] = {}
     names = list(manifest.dirs)
-    mtimes = [
-        None if st is None else st.st_mtime_ns
-        for st in _stat_each([root + name for name in names], os.stat)
-    ]
+    mtimes = _mtimes([root + name for name in names])
     if mtimes == list(manifest.dirs.values()):
         folders.update(manifest.dirs)
     else:
@@ -182,19 +177,32 @@ def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
     return Verified(trusted, frozenset(strangers), folders, manifest)
 
 
-def _stat_each(
-    paths: list[str], stat: Callable[[str], os.stat_result]
-) -> list[os.stat_result | None]:
-    """`stat` of every path (in one call to `map` while none fails), None for a missing one."""
-    try:
-        return list(map(stat, paths))
+def _stat_keys(paths: list[str]) -> list[tuple[int, int, int] | None]:
+    """Each file's size, mtime and inode (not following links); None for a missing one."""
+    try:  # one `map` while nothing fails: the per-file work stays in C
+        return [(st.st_size, st.st_mtime_ns, st.st_ino) for st in map(os.lstat, paths)]
     except OSError:
-        return [_stat_or_none(path, stat) for path in paths]
+        return [None if st is None else _stat_key(st) for st in map(_lstat_or_none, paths)]
 
 
-def _stat_or_none(path: str, stat: Callable[[str], os.stat_result]) -> os.stat_result | None:
+def _mtimes(paths: list[str]) -> list[int | None]:
+    """Each folder's mtime; None for a missing one."""
     try:
-        return stat(path)
+        return [st.st_mtime_ns for st in map(os.stat, paths)]
+    except OSError:
+        return [None if st is None else st.st_mtime_ns for st in map(_stat_or_none, paths)]
+
+
+def _lstat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
     except OSError:
         return None
 
@@ -254,16 +262,18 @@ def publish(
     if verified is None:
         _stage_and_swap(ordered, out_dir)
         return Publication(written=len(ordered), manifest=_survey(out_dir, ordered, marks))
+    trusted = verified.trusted
     entries: dict[str, Published] = {}
     for path in kept:
-        path = check_path(path)
-        if path in ordered or path not in verified.trusted:
+        if path not in trusted:  # a manifest's paths are all as check_path gives them
+            path = check_path(path)
+        if path in ordered or path not in trusted:
             raise OutputError(f"cannot keep {path}: it is not a trusted published file")
-        entries[path] = verified.trusted[path]
+        entries[path] = trusted[path]
     changed: dict[str, OutputFile] = {}
     digests: dict[str, bytes] = {}
     for path, file in ordered.items():
-        old = verified.trusted.get(path)
+        old = trusted.get(path)
         mark = marks.get(path, b"")
         if file.copy_from is not None:
             try:
@@ -279,14 +289,15 @@ def publish(
                 entries[path] = Published(old.size, old.mtime_ns, old.ino, old.digest, mark)
                 continue
         changed[path] = file
-    wanted = set(ordered) | set(entries)
-    removed = sorted((set(verified.trusted) | verified.strangers) - wanted)
+    removed = sorted((trusted.keys() | verified.strangers) - ordered.keys() - entries.keys())
     _commit(out_dir, changed, removed)
+    root = os.path.join(out_dir, "")
     for path, file in changed.items():
-        st = os.stat(out_dir / path)
+        st = os.stat(root + path)
         mark = source_mark(file.copy_from) if file.copy_from is not None else marks.get(path, b"")
         entries[path] = Published(*_stat_key(st), digests.get(path, b""), mark)
-    return Publication(written=len(changed), manifest=_folders(out_dir, entries))
+    touched = _folders_of([*changed, *removed])
+    return Publication(written=len(changed), manifest=_manifest(root, entries, verified, touched))
 
 
 def _checked(
@@ -313,72 +324,119 @@ def _commit(out_dir: Path, changed: Mapping[str, OutputFile], removed: list[str]
     """
     if not changed and not removed:
         return
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    root = os.path.join(out_dir, "")
+    staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
-        staged: list[tuple[Path, str]] = []
+        staged: list[tuple[str, str]] = []
         for number, (path, file) in enumerate(sorted(changed.items())):
-            temp = staging / str(number)
-            if file.copy_from is not None:
-                shutil.copyfile(file.copy_from, temp)
-            else:
-                temp.write_bytes(file.content)
+            temp = os.path.join(staging, str(number))
+            _write(temp, file)
             staged.append((temp, path))
         for path in removed:
-            target = out_dir / path
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            else:
-                target.unlink(missing_ok=True)
+            _remove(root + path)
         for temp, path in staged:
-            target = out_dir / path
-            parent = posixpath.dirname(path)
-            if parent and not (out_dir / parent).is_dir():
-                _make_folders(out_dir, parent)
-            if target.is_dir() and not target.is_symlink():
-                shutil.rmtree(target)
-            os.replace(temp, target)
-        _prune(out_dir, {posixpath.dirname(p) for p in removed})
+            _move_in(temp, root, path)
+        _prune(root, {posixpath.dirname(p) for p in removed})
     except OSError as exc:
         raise OutputError(f"cannot write the site to {out_dir}: {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _make_folders(out_dir: Path, folder: str) -> None:
+def _write(target: str, file: OutputFile) -> os.stat_result:
+    """Create `target` with the file's bytes (or a copy of its source); its stat."""
+    if file.copy_from is not None:
+        shutil.copyfile(file.copy_from, target)
+        return os.stat(target)
+    data = file.content
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        done = os.write(fd, data)
+        while done < len(data):
+            done += os.write(fd, memoryview(data)[done:])
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove(target: str) -> None:
+    if os.path.isdir(target) and not os.path.islink(target):
+        shutil.rmtree(target)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(target)
+
+
+def _move_in(temp: str, root: str, path: str) -> None:
+    """Rename a staged file to `path`, first making its folder or clearing a folder in the way."""
+    target = root + path
+    try:
+        os.replace(temp, target)
+        return
+    except OSError:
+        pass
+    parent = posixpath.dirname(path)
+    if parent and not os.path.isdir(root + parent):
+        _make_folders(root, parent)
+    if os.path.isdir(target) and not os.path.islink(target):
+        shutil.rmtree(target)
+    os.replace(temp, target)
+
+
+def _make_folders(root: str, folder: str) -> None:
     """Create `folder` and its missing parents; a file in the way (a stranger) goes."""
     parts = folder.split("/")
     for depth in range(1, len(parts) + 1):
-        rel = "/".join(parts[:depth])
-        target = out_dir / rel
-        if target.is_dir():
+        target = root + "/".join(parts[:depth])
+        if os.path.isdir(target):
             continue
-        if target.exists() or target.is_symlink():
-            target.unlink()
-        target.mkdir()
+        if os.path.lexists(target):
+            os.unlink(target)
+        os.mkdir(target)
 
 
-def _prune(out_dir: Path, folders: set[str]) -> None:
-    """Remove folders left empty by deletions, deepest first, up to (not including) out_dir."""
+def _prune(root: str, folders: set[str]) -> None:
+    """Remove folders left empty by deletions, deepest first, up to (not including) the root."""
     for folder in sorted(folders, key=lambda f: f.count("/"), reverse=True):
         while folder:
             try:
-                (out_dir / folder).rmdir()
+                os.rmdir(root + folder)
             except OSError:
                 break
             folder = posixpath.dirname(folder)
 
 
-def _folders(out_dir: Path, entries: Mapping[str, Published]) -> Manifest:
-    """The manifest of `entries`, with every folder that holds them."""
-    folders: set[str] = {""}
-    for path in entries:
-        parent = posixpath.dirname(path)
+def _folders_of(paths: Iterable[str]) -> set[str]:
+    """Every folder that holds one of `paths`, the output folder itself ("") included."""
+    folders = {""}
+    for path in paths:
+        parent = path.rpartition("/")[0]
         while parent not in folders:
             folders.add(parent)
-            parent = posixpath.dirname(parent)
+            parent = parent.rpartition("/")[0]
+    return folders
+
+
+def _manifest(
+    root: str, entries: dict[str, Published], verified: Verified, touched: set[str]
+) -> Manifest:
+    """The manifest of `entries`; a folder this publish left alone keeps the mtime verify saw."""
+    previous = verified.manifest
+    folders = previous.dirs if entries.keys() == previous.files.keys() else _folders_of(entries)
+    unchanged = verified.folders
     dirs: dict[str, int] = {}
     for folder in folders:
-        dirs[folder] = os.stat(out_dir / folder).st_mtime_ns
+        mtime = unchanged.get(folder)
+        if mtime is None or folder in touched:
+            mtime = os.stat(root + folder).st_mtime_ns
+        dirs[folder] = mtime
+    return Manifest(files=entries, dirs=dirs)
+
+
+def _folders(out_dir: Path, entries: Mapping[str, Published]) -> Manifest:
+    """The manifest of `entries`, with every folder that holds them."""
+    root = os.path.join(out_dir, "")
+    dirs = {folder: os.stat(root + folder).st_mtime_ns for folder in _folders_of(entries)}
     return Manifest(files=dict(entries), dirs=dirs)
 
 
