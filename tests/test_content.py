@@ -272,3 +272,25 @@ def test_issue_yaml_problems_are_reported_from_its_record(make_site: MakeSite) -
         assert [(d.location.path, d.location.line) for d in content.diagnostics if d.location] == [
             ("content/2024-01-04/issue.yaml", 2)
         ]
+
+
+def test_fingerprints_from_records_match_and_follow_the_draft_mark(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML,
+            "content/2024-01-04/issue.yaml": "draft: true\n",
+            "content/2024-01-04/a.md": article(body="见[乙](b.md)。"),
+            "content/2024-01-04/b.md": article(),
+        }
+    )
+    config = load_config(root)
+    cold = load_content(root, config, drafts=True)
+    warm = load_content(root, config, drafts=True, records=cold.records)
+    assert (cold.rendered, warm.rendered) == (2, 0)
+    assert warm.fingerprints == cold.fingerprints
+    (root / "content/2024-01-04/issue.yaml").write_text("draft: no\n", encoding="utf-8")
+    published = load_content(root, config, drafts=True, records=warm.records)
+    assert published.rendered == 0
+    assert [a.draft for a in published.articles] == [False, False]
+    assert all(p != w for p, w in zip(published.fingerprints, warm.fingerprints, strict=True))
+    assert published.fingerprints == load_content(root, config, drafts=True).fingerprints

@@ -54,6 +54,9 @@ ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
 
 __all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date"]
 
+#: What an article's rendering depends on besides its file: (render settings, slug, issue date).
+RenderedFor = tuple[bytes, str | None, date]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleRecord:
@@ -65,8 +68,10 @@ class ArticleRecord:
     #: its front matter, body left out (issue.yaml: its mapping); None if it could not be read
     front: FrontWire | None
     problem: Diagnostic | None  #: why it could not be read or split
-    render_key: bytes = b""  #: settings, digest, slug and date the outcome was rendered with
+    #: the render settings, slug and issue date `outcome` was rendered with (from `digest`)
+    rendered_for: RenderedFor | None = None
     outcome: RenderOutcome | None = None  #: the checked, rendered article and its link answers
+    fingerprint: bytes = b""  #: article_fingerprint of `outcome` (as not a draft)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _restore_record, (field_values(self),)
@@ -357,9 +362,11 @@ def render_settings(config: SiteConfig) -> bytes:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
 
 
-def render_key(settings: bytes, record: ArticleRecord, slug: str | None, day: date) -> bytes:
+def render_key(digest: bytes, rendered_for: RenderedFor) -> bytes:
+    """A hash of everything an article's rendering depends on: its file and `rendered_for`."""
+    settings, slug, day = rendered_for
     text = f"{slug}\0{day.isoformat()}".encode()
-    return hashlib.blake2b(settings + record.digest + text, digest_size=16).digest()
+    return hashlib.blake2b(settings + digest + text, digest_size=16).digest()
 
 
 def finish(
@@ -394,10 +401,9 @@ def finish(
     todo: list[Source] = []
     for source in sources:
         record = records[source.path]
-        key = render_key(settings, record, slugs.get(source.path), source.issue_date)
         old = record.outcome
         if (
-            record.render_key == key
+            record.rendered_for == (settings, slugs.get(source.path), source.issue_date)
             and old is not None
             and (
                 not (old.resolved or old.measured)  # most articles link to nothing relative
@@ -432,8 +438,13 @@ def finish(
     for source, made in zip(todo, fresh, strict=True):
         outcomes[source.path] = made
         record = records[source.path]
-        key = render_key(settings, record, slugs.get(source.path), source.issue_date)
-        records[source.path] = replace(record, render_key=key, outcome=made)
+        rendered_for = (settings, slugs.get(source.path), source.issue_date)
+        key = render_key(record.digest, rendered_for)
+        records[source.path] = ArticleRecord(
+            size=record.size, mtime_ns=record.mtime_ns, digest=record.digest,
+            front=record.front, problem=record.problem, rendered_for=rendered_for, outcome=made,
+            fingerprint=article_fingerprint(key, made, draft=False),
+        )  # fmt: skip
     draft_issues = {info.issue_date for info in infos if info.draft}
     articles: list[Article] = []
     prints: list[bytes] = []
@@ -450,7 +461,12 @@ def finish(
         if article.issue_date in draft_issues:
             article = replace(article, draft=True)
         articles.append(article)
-        prints.append(article_fingerprint(records[source.path], article.draft))
+        record = records[source.path]
+        if article.draft and record.rendered_for is not None:
+            key = render_key(record.digest, record.rendered_for)
+            prints.append(article_fingerprint(key, outcome, draft=True))
+        else:
+            prints.append(record.fingerprint)
     published = tuple(i for i in infos if drafts or not i.draft)
     published_dates = {i.issue_date for i in published}
     kept_files = tuple(f for f in files if _issue_of(f.url) in published_dates)
@@ -466,12 +482,10 @@ def finish(
     )
 
 
-def article_fingerprint(record: ArticleRecord, draft: bool) -> bytes:
+def article_fingerprint(key: bytes, outcome: RenderOutcome, *, draft: bool) -> bytes:
     """What determines an Article: its render key, its link answers, and the draft mark."""
-    outcome = record.outcome
-    answers = "" if outcome is None else repr((outcome.resolved, outcome.measured))
-    text = f"{answers}\0{draft}".encode()
-    return hashlib.blake2b(record.render_key + text, digest_size=16).digest()
+    text = f"{repr((outcome.resolved, outcome.measured))}\0{draft}".encode()
+    return hashlib.blake2b(key + text, digest_size=16).digest()
 
 
 def front_wire_of(source: Source) -> FrontWire:
