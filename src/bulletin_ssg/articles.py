@@ -75,7 +75,7 @@ class Source:
 
     path: str  #: site-relative, e.g. content/2023-02-16/foo.md
     issue_date: date
-    front: FrontMatter
+    front: FrontWire  #: as split (read-only: shared with the file's record)
     slug_base: str  #: file stem, or folder name for a bundle
 
 
@@ -175,16 +175,6 @@ def front_to_wire(front: FrontMatter) -> FrontWire:
     return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
 
 
-def front_from_wire(wire: FrontWire) -> FrontMatter:
-    meta, key_lines, body, first_line = wire
-    return FrontMatter(
-        meta=MappingProxyType(meta),
-        key_lines=MappingProxyType(key_lines),
-        body=body,
-        body_first_line=first_line,
-    )
-
-
 def split_one(task: SplitTask) -> SplitOutcome:
     """Read and split one file; every problem is returned, never raised."""
     try:
@@ -218,7 +208,7 @@ def render_one(
     source = Source(
         path=task.path,
         issue_date=task.issue_date,
-        front=front_from_wire(task.front),
+        front=task.front,
         slug_base="",
     )
     links = link_map.for_article(task.path)
@@ -241,7 +231,7 @@ def parse_article(
     diagnostics: list[Diagnostic],
 ) -> Article | None:
     """Check one article's front matter and render its body; None if it has errors."""
-    meta, lines = source.front.meta, source.front.key_lines
+    meta, lines, body, body_first_line = source.front
     before = len(diagnostics)
     check = fields.Checker(source.path, lines, diagnostics)
     title = check.text(meta, "title", required=True)
@@ -259,8 +249,8 @@ def parse_article(
     tags = check.text_list(meta, "tags") or ()
     draft = check.boolean(meta, "draft")
     rendered = markup.render(
-        source.front.body,
-        first_line=source.front.body_first_line,
+        body,
+        first_line=body_first_line,
         resolve=links.resolve,
         measure=links.measure,
     )

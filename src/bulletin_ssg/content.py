@@ -28,7 +28,6 @@ from .articles import (
     digest_of,
     field_setters,
     field_values,
-    front_from_wire,
     read_bytes,
     render_many,
     restore,
@@ -350,7 +349,7 @@ def read_sources(
             continue
         sources.append(
             Source(path=event.path, issue_date=event.issue_date,
-                   front=front_from_wire(bodies.get(event.path, record.front)),
+                   front=bodies.get(event.path, record.front),
                    slug_base=event.slug_base)
         )  # fmt: skip
     return sources, records, bodies
@@ -423,7 +422,7 @@ def finish(
             bodies[reread.path] = reread.front
     tasks = [
         RenderTask(path=s.path, issue_date=s.issue_date, slug=slugs.get(s.path),
-                   front=bodies.get(s.path) or front_wire_of(s))
+                   front=bodies.get(s.path) or s.front)
         for s in todo
     ]  # fmt: skip
     job_config = replace(config, params={})
@@ -486,11 +485,6 @@ def article_fingerprint(key: bytes, outcome: RenderOutcome, *, draft: bool) -> b
     """What determines an Article: its render key, its link answers, and the draft mark."""
     text = f"{repr((outcome.resolved, outcome.measured))}\0{draft}".encode()
     return hashlib.blake2b(key + text, digest_size=16).digest()
-
-
-def front_wire_of(source: Source) -> FrontWire:
-    front = source.front
-    return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
 
 
 def _issue_of(url: str) -> date | None:

@@ -49,12 +49,12 @@ def assign_slugs(
     taken: dict[tuple[date, str], str] = {}
     reserved = {s.key for s in config.sections}
     for source in sources:
-        meta = source.front.meta
+        meta, key_lines, _, _ = source.front
         explicit = meta.get("slug")
         # the line of the problem, if any: the `slug` key, or line 1 for a slug from the name
         line = 1
         if explicit is not None:
-            line = source.front.key_lines.get("slug", 1)
+            line = key_lines.get("slug", 1)
             if not isinstance(explicit, str) or not is_valid_slug(explicit):
                 diagnostics.append(
                     error(
