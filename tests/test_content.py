@@ -12,6 +12,7 @@ import pytest
 from bulletin_ssg.config import load_config
 from bulletin_ssg.content import decode, load_content, parse_issue_date
 from bulletin_ssg.errors import ContentError, Location
+from bulletin_ssg.links import LinkMap
 from bulletin_ssg.model import Heading, Link
 
 SITE_YAML = (
@@ -294,3 +295,25 @@ def test_fingerprints_from_records_match_and_follow_the_draft_mark(make_site: Ma
     assert [a.draft for a in published.articles] == [False, False]
     assert all(p != w for p, w in zip(published.fingerprints, warm.fingerprints, strict=True))
     assert published.fingerprints == load_content(root, config, drafts=True).fingerprints
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("b.md", "content/2024-01-04/b.md"),
+        ("b.md#小节", "content/2024-01-04/b.md"),
+        ("b.md?x=1", "content/2024-01-04/b.md"),
+        ("%E4%B9%99.md", "content/2024-01-04/乙.md"),
+        ("images/p.svg", "content/2024-01-04/images/p.svg"),
+        ("./b.md", "content/2024-01-04/b.md"),
+        ("../2024-01-01/", "content/2024-01-01"),
+        ("..", "content"),
+        (".", "content/2024-01-04"),
+        ("c/", "content/2024-01-04/c"),
+    ],
+    ids=["beside", "fragment", "query", "escaped", "below", "dot-slash", "up", "dotdot", "dot",
+         "folder"],
+)  # fmt: skip
+def test_relative_targets_name_the_source_path(target: str, expected: str) -> None:
+    links = LinkMap({}, Path("."), "/").for_article("content/2024-01-04/a.md")
+    assert links.source_of(target) == expected

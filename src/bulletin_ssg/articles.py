@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from . import fields
 from .errors import ContentError, Diagnostic, Location, error
@@ -69,9 +69,9 @@ def restore(cls: type[T], setters: tuple[FieldSetter, ...], values: tuple[Any, .
     return value
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """An article file read and split, before its body is rendered."""
+class Source(NamedTuple):
+    """An article file read and split, before its body is rendered (a tuple: one per article
+    is made on every build)."""
 
     path: str  #: site-relative, e.g. content/2023-02-16/foo.md
     issue_date: date

@@ -72,8 +72,10 @@ class ArticleLinks:
 
     def source_of(self, target: str) -> str:
         """The site-relative path a relative target points at (fragment and query removed)."""
-        path = target.partition("#")[0].split("?", 1)[0]
-        return posixpath.normpath(posixpath.join(self.folder, unquote(path))).rstrip("/")
+        path = unquote(target.partition("#")[0].split("?", 1)[0])
+        if "/" not in path and path not in ("", ".", "..") and self.folder:
+            return f"{self.folder}/{path}"  # a file beside the article: nothing to normalise
+        return posixpath.normpath(posixpath.join(self.folder, path)).rstrip("/")
 
     def resolve(self, target: str) -> str | None:
         """The published URL (with the base path) for a relative target, or None if missing."""
