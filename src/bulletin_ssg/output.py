@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import posixpath
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -21,9 +22,14 @@ from pathlib import Path
 from .errors import OutputError
 from .model import OutputFile
 
+#: A path check_path gives back as it is: no empty, `.` or `..` segment, backslash or drive.
+_NORMAL = re.compile(r"(?!\.\.)(?!\.(?:/|\Z))[^/\\:]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
+
 
 def check_path(path: str) -> str:
     """A safe, normalised relative output path, or OutputError for one that escapes."""
+    if _NORMAL.fullmatch(path):
+        return path
     normal = posixpath.normpath(path)
     if (
         not path
@@ -55,37 +61,32 @@ def write_output(
 ) -> int:
     """Stage every file beside `out_dir`, then swap the stage in; return the file count."""
     ordered = _checked(files, out_dir, protected)
-    _stage_and_swap(ordered, out_dir)
+    _stage_and_swap(ordered, out_dir, _folders_of(ordered))
     return len(ordered)
 
 
-def _stage_and_swap(ordered: Mapping[str, OutputFile], out_dir: Path) -> None:
-    """Write checked files into a new folder beside `out_dir`, then swap it in."""
+def _stage_and_swap(
+    ordered: Mapping[str, OutputFile], out_dir: Path, folders: set[str]
+) -> dict[str, os.stat_result]:
+    """Write checked files into a new folder beside `out_dir`, then swap it in; their stats.
+
+    `folders` are those that hold the files: each is made once, parents first.
+    """
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
-        made: set[Path] = set()
-        for path in sorted(ordered):
-            write_one(staging, path, ordered[path], made)
-        swap_in(staging, out_dir)
+        for folder in sorted(folders):
+            if folder:
+                os.mkdir(f"{staging}/{folder}")
+        stats = {path: _write(f"{staging}/{path}", file) for path, file in ordered.items()}
+        swap_in(Path(staging), out_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write the site to {out_dir}: {exc}") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-
-
-def write_one(staging: Path, path: str, file: OutputFile, made: set[Path]) -> None:
-    target = staging / path
-    parent = target.parent
-    if parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
-    if file.copy_from is not None:
-        shutil.copyfile(file.copy_from, target)
-    else:
-        target.write_bytes(file.content)
+    return stats
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -182,7 +183,8 @@ def _stat_keys(paths: list[str]) -> list[tuple[int, int, int] | None]:
     try:  # one `map` while nothing fails: the per-file work stays in C
         return [(st.st_size, st.st_mtime_ns, st.st_ino) for st in map(os.lstat, paths)]
     except OSError:
-        return [None if st is None else _stat_key(st) for st in map(_lstat_or_none, paths)]
+        stats = (_stat_or_none(path, follow=False) for path in paths)
+        return [None if st is None else _stat_key(st) for st in stats]
 
 
 def _mtimes(paths: list[str]) -> list[int | None]:
@@ -193,16 +195,9 @@ def _mtimes(paths: list[str]) -> list[int | None]:
         return [None if st is None else st.st_mtime_ns for st in map(_stat_or_none, paths)]
 
 
-def _lstat_or_none(path: str) -> os.stat_result | None:
+def _stat_or_none(path: str, *, follow: bool = True) -> os.stat_result | None:
     try:
-        return os.lstat(path)
-    except OSError:
-        return None
-
-
-def _stat_or_none(path: str) -> os.stat_result | None:
-    try:
-        return os.stat(path)
+        return os.stat(path, follow_symlinks=follow)
     except OSError:
         return None
 
@@ -231,7 +226,8 @@ def source_mark(file: str) -> bytes:
 
 
 def digest_of(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    """What tells one file's bytes from another's (SHA-256, which CPUs now compute in hardware)."""
+    return hashlib.sha256(data).digest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,8 +256,7 @@ def publish(
     marks = marks or {}
     ordered = _checked(files, out_dir, protected)
     if verified is None:
-        _stage_and_swap(ordered, out_dir)
-        return Publication(written=len(ordered), manifest=_survey(out_dir, ordered, marks))
+        return Publication(written=len(ordered), manifest=_publish_whole(ordered, out_dir, marks))
     trusted = verified.trusted
     entries: dict[str, Published] = {}
     for path in kept:
@@ -289,15 +284,18 @@ def publish(
                 entries[path] = Published(old.size, old.mtime_ns, old.ino, old.digest, mark)
                 continue
         changed[path] = file
-    removed = sorted((trusted.keys() | verified.strangers) - ordered.keys() - entries.keys())
+    wanted = entries.keys() | changed.keys()
+    previous = verified.manifest
+    folders = previous.dirs.keys() if wanted == previous.files.keys() else _folders_of(wanted)
+    removed = sorted((trusted.keys() | verified.strangers) - wanted)
     _commit(out_dir, changed, removed)
     root = os.path.join(out_dir, "")
     for path, file in changed.items():
         st = os.stat(root + path)
         mark = source_mark(file.copy_from) if file.copy_from is not None else marks.get(path, b"")
         entries[path] = Published(*_stat_key(st), digests.get(path, b""), mark)
-    touched = _folders_of([*changed, *removed])
-    return Publication(written=len(changed), manifest=_manifest(root, entries, verified, touched))
+    dirs = _folder_mtimes(root, folders, verified.folders, _folders_of([*changed, *removed]))
+    return Publication(written=len(changed), manifest=Manifest(files=entries, dirs=dirs))
 
 
 def _checked(
@@ -417,38 +415,33 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
     return folders
 
 
-def _manifest(
-    root: str, entries: dict[str, Published], verified: Verified, touched: set[str]
-) -> Manifest:
-    """The manifest of `entries`; a folder this publish left alone keeps the mtime verify saw."""
-    previous = verified.manifest
-    folders = previous.dirs if entries.keys() == previous.files.keys() else _folders_of(entries)
-    unchanged = verified.folders
+def _folder_mtimes(
+    root: str, folders: Iterable[str], unchanged: Mapping[str, int], touched: set[str]
+) -> dict[str, int]:
+    """Each folder's mtime: as verify saw it (`unchanged`), unless this publish `touched` it."""
     dirs: dict[str, int] = {}
     for folder in folders:
         mtime = unchanged.get(folder)
         if mtime is None or folder in touched:
             mtime = os.stat(root + folder).st_mtime_ns
         dirs[folder] = mtime
-    return Manifest(files=entries, dirs=dirs)
+    return dirs
 
 
-def _folders(out_dir: Path, entries: Mapping[str, Published]) -> Manifest:
-    """The manifest of `entries`, with every folder that holds them."""
-    root = os.path.join(out_dir, "")
-    dirs = {folder: os.stat(root + folder).st_mtime_ns for folder in _folders_of(entries)}
-    return Manifest(files=dict(entries), dirs=dirs)
-
-
-def _survey(
-    out_dir: Path, ordered: Mapping[str, OutputFile], marks: Mapping[str, bytes]
+def _publish_whole(
+    ordered: Mapping[str, OutputFile], out_dir: Path, marks: Mapping[str, bytes]
 ) -> Manifest:
-    """The manifest of a folder just written whole."""
+    """Stage every file and swap the stage in; the manifest of the folder now."""
+    folders = _folders_of(ordered)
+    stats = _stage_and_swap(ordered, out_dir, folders)
     entries: dict[str, Published] = {}
     for path, file in ordered.items():
-        key = _stat_key(os.stat(out_dir / path))
+        st = stats[path]
         if file.copy_from is not None:
-            entries[path] = Published(*key, b"", source_mark(file.copy_from))
+            digest, mark = b"", source_mark(file.copy_from)
         else:
-            entries[path] = Published(*key, digest_of(file.content), marks.get(path, b""))
-    return _folders(out_dir, entries)
+            digest, mark = digest_of(file.content), marks.get(path, b"")
+        entries[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest, mark)
+    root = os.path.join(out_dir, "")
+    dirs = {folder: os.stat(root + folder).st_mtime_ns for folder in folders}
+    return Manifest(files=entries, dirs=dirs)
