@@ -51,7 +51,7 @@ ALLOWED: dict[str, set[str]] = {
     "search": {"errors", "model"},
     "output": {"errors", "model"},
     "fingerprints": {"render"},
-    "incremental": {"fingerprints", "model", "output", "render", "search"},
+    "incremental": {"fingerprints", "model", "output", "render", "search", "workers"},
     "buildstate": {"cache", "content", "output"},
     "build": {
         "errors",

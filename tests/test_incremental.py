@@ -330,6 +330,19 @@ def test_a_parallel_build_is_a_single_process_build(sample_site: Path, tmp_path:
     assert snapshot(tmp_path / "parallel") == clean(site, tmp_path / "reference")
 
 
+def test_pages_rendered_in_forked_processes_are_a_single_process_build(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bulletin_ssg.workers as workers
+
+    monkeypatch.setattr(workers, "FORK_THRESHOLD", 2)
+    assert workers.can_fork()
+    site = without_search(sample_site)
+    report = build_site(site, tmp_path / "forked", cache=False, jobs=3, environ={})
+    assert report.rendered == report.pages > 6
+    assert snapshot(tmp_path / "forked") == clean(site, tmp_path / "reference")
+
+
 def test_reports_are_given_back_unchanged(sample_site: Path, tmp_path: Path) -> None:
     site = without_search(sample_site)
     first = build_site(site, tmp_path / "public", environ={})

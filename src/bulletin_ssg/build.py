@@ -164,6 +164,7 @@ def _build(
         seeds=zip(content.articles, content.fingerprints, strict=True),
         previous=previous if isinstance(previous, PageIndex) else None,
         uses=layouts.uses,  # type: ignore[arg-type]
+        jobs=workers.jobs,
     )  # fmt: skip
     feeds = render_feeds(site)
     sitemap = render_sitemap(site, plan.paths)

@@ -21,6 +21,7 @@ from .model import Article, OutputFile, Site
 from .output import Verified, digest_of
 from .render import output_path, page_specs, render_page, site_inputs
 from .search import INDEX_DIR, build_search_index
+from .workers import fork_map
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,12 +82,13 @@ def plan_pages(
     seeds: Iterable[tuple[Article, bytes]] = (),
     previous: PageIndex | None = None,
     uses: dict[str, LayoutUses] | None = None,
+    jobs: int = 1,
 ) -> PagePlan:
     """Render the pages whose fingerprint differs from the one they were published with.
 
     `seeds` are the articles with their fingerprints (from their records); `previous` is the
     page index of the last build into the same folder; `uses` what each layout reads, as far
-    as known (filled in here).
+    as known (filled in here). With `jobs` > 1 many pages render in forked processes.
     """
     seeds = list(seeds)
     articles = [article for article, _ in seeds]
@@ -110,12 +112,12 @@ def plan_pages(
         fingerprints.known(article, digest, number)
     common = fingerprints.of(site_inputs(site))
     uses = uses if uses is not None else {}
-    rendered: list[OutputFile] = []
     kept: list[str] = []
     marks: list[bytes] = []
     readers: list[list[int]] = [[] for _ in articles]
     always: list[int] = []
     trusted = verified.trusted if verified is not None else {}
+    pending: list[int] = []
     for number, spec in enumerate(specs):
         if number % 500 == 0:
             tell("pages", number, len(specs))
@@ -134,8 +136,14 @@ def plan_pages(
         if old is not None and old.mark == mark:
             kept.append(path)
         else:
-            page, values, origin = spec.build()
-            rendered.append(render_page(env, page, values, origin, root=root))
+            pending.append(number)
+
+    def render(number: int) -> OutputFile:
+        page, values, origin = specs[number].build()
+        return render_page(env, page, values, origin, root=root)
+
+    tell("rendering", 0, len(pending))
+    rendered = fork_map(render, pending, jobs)
     if known is not None and previous is not None:
         index = PageIndex(
             shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,

@@ -1,0 +1,74 @@
+"""Work in other processes: results in input order, the first error in that order raised."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+
+import pytest
+
+from bulletin_ssg.errors import LayoutError, Location
+from bulletin_ssg.workers import FORK_THRESHOLD, can_fork, fork_map
+
+ITEMS = list(range(FORK_THRESHOLD * 2))
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
+
+
+@pytest.fixture(autouse=True)
+def no_other_thread() -> None:
+    assert can_fork(), f"threads left running: {threading.enumerate()}"
+
+
+def test_results_come_back_in_order_from_several_processes() -> None:
+    seen_by: dict[int, int] = {}
+    results = fork_map(lambda item: (item * item, os.getpid()), ITEMS, 3)
+    assert [square for square, _ in results] == [item * item for item in ITEMS]
+    for item, (_, pid) in zip(ITEMS, results, strict=True):
+        seen_by[item] = pid
+    assert len(set(seen_by.values())) == 3
+    assert seen_by[0] == os.getpid()
+
+
+def fail_at(*bad: int) -> object:
+    def work(item: int) -> int:
+        if item in bad:
+            raise LayoutError(f"page {item}", Location("layouts/base.html", item))
+        return item
+
+    return work
+
+
+@pytest.mark.parametrize(
+    ("bad", "first"),
+    [((ITEMS[-1], 7), 7), ((ITEMS[-1], ITEMS[-10]), ITEMS[-10]), ((FORK_THRESHOLD + 1,), None)],
+    ids=["here-and-in-a-child", "two-in-a-child", "one-in-a-child"],
+)
+def test_the_first_error_in_item_order_is_raised_with_its_location(
+    bad: tuple[int, ...], first: int | None
+) -> None:
+    expected = first if first is not None else bad[0]
+    with pytest.raises(LayoutError) as raised:
+        fork_map(fail_at(*bad), ITEMS, 2)  # type: ignore[arg-type]
+    assert (raised.value.message, raised.value.location) == (
+        f"page {expected}",
+        Location("layouts/base.html", expected),
+    )
+
+
+def test_small_batches_and_one_job_stay_in_this_process() -> None:
+    assert {pid for pid in fork_map(lambda _: os.getpid(), ITEMS[:10], 4)} == {os.getpid()}
+    assert {pid for pid in fork_map(lambda _: os.getpid(), ITEMS, 1)} == {os.getpid()}
+
+
+def test_no_fork_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not can_fork()
+        assert {pid for pid in fork_map(lambda _: os.getpid(), ITEMS, 2)} == {os.getpid()}
+    finally:
+        stop.set()
+        thread.join()
