@@ -16,7 +16,14 @@ from pathlib import Path
 
 import jinja2
 
-from .fingerprints import READS_ANY, Fingerprints, LayoutUses, layout_uses, page_fingerprint
+from .fingerprints import (
+    READS_ANY,
+    Fingerprints,
+    LayoutUses,
+    Reach,
+    layout_uses,
+    page_fingerprint,
+)
 from .model import Article, OutputFile, Site
 from .output import Verified, digest_of
 from .render import output_path, page_specs, render_page, site_inputs
@@ -117,33 +124,45 @@ def plan_pages(
     readers: list[list[int]] = [[] for _ in articles]
     always: list[int] = []
     trusted = verified.trusted if verified is not None else {}
-    pending: list[int] = []
-    for number, spec in enumerate(specs):
-        if number % 500 == 0:
-            tell("pages", number, len(specs))
-        path = paths[number]
+    for spec in specs:
+        if spec.layout not in uses:
+            uses[spec.layout] = layout_uses(env, spec.layout)
+
+    def work(number: int) -> tuple[bytes, Reach | None, OutputFile | None]:
+        """The page's mark, what it reached (None when its mark was known), and the page
+        rendered unless the one published with that mark can stay."""
+        spec = specs[number]
+        reach: Reach | None = None
         if known is not None and number not in affected:
             mark = known[number]
         else:
-            if spec.layout not in uses:
-                uses[spec.layout] = layout_uses(env, spec.layout)
             mark, reach = page_fingerprint(uses[spec.layout], spec, fingerprints, base, common)
-            if known is None:
-                for reached in reach:
-                    (always if reached == READS_ANY else readers[reached]).append(number)
-        marks.append(mark)
-        old = trusted.get(path)
+        old = trusted.get(paths[number])
         if old is not None and old.mark == mark:
+            return mark, reach, None
+        page, values, origin = spec.build()
+        return mark, reach, render_page(env, page, values, origin, root=root)
+
+    todo = [
+        number
+        for number, path in enumerate(paths)
+        if known is None
+        or number in affected
+        or (old := trusted.get(path)) is None
+        or old.mark != known[number]
+    ]
+    tell("pages", 0, len(todo))
+    done = dict(zip(todo, fork_map(work, todo, jobs), strict=True))
+    rendered: list[OutputFile] = []
+    for number, path in enumerate(paths):
+        mark, reach, page = done.get(number) or (known[number], None, None)  # type: ignore[index]
+        marks.append(mark)
+        if page is None:
             kept.append(path)
         else:
-            pending.append(number)
-
-    def render(number: int) -> OutputFile:
-        page, values, origin = specs[number].build()
-        return render_page(env, page, values, origin, root=root)
-
-    tell("rendering", 0, len(pending))
-    rendered = fork_map(render, pending, jobs)
+            rendered.append(page)
+        for reached in reach or ():
+            (always if reached == READS_ANY else readers[reached]).append(number)
     if known is not None and previous is not None:
         index = PageIndex(
             shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
