@@ -278,3 +278,18 @@ def test_normalises_safe_paths(path: str, normal: str) -> None:
 def test_refuses_unsafe_paths(path: str) -> None:
     with pytest.raises(OutputError):
         check_path(path)
+
+
+@pytest.mark.parametrize("first_build", [True, False], ids=["first", "later"])
+def test_a_file_where_a_folder_must_be_fails_and_changes_nothing(
+    first_build: bool, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    verified = None
+    if not first_build:
+        verified = verify(out, first(out).manifest)
+    before = snapshot(out) if out.exists() else None
+    with pytest.raises(OutputError):
+        publish(pages(SITE | {"issues": "a file", "issues/x.html": "x"}), out, verified=verified)
+    assert (snapshot(out) if out.exists() else None) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([] if first_build else ["public"])

@@ -15,7 +15,7 @@ import posixpath
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,6 +72,7 @@ def _stage_and_swap(
 
     `folders` are those that hold the files: each is made once, parents first.
     """
+    _refuse_clashes(ordered.keys(), folders)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
@@ -286,7 +287,11 @@ def publish(
         changed[path] = file
     wanted = entries.keys() | changed.keys()
     previous = verified.manifest
-    folders = previous.dirs.keys() if wanted == previous.files.keys() else _folders_of(wanted)
+    if wanted == previous.files.keys():
+        folders: Collection[str] = previous.dirs.keys()
+    else:
+        folders = _folders_of(wanted)
+        _refuse_clashes(wanted, folders)
     removed = sorted((trusted.keys() | verified.strangers) - wanted)
     _commit(out_dir, changed, removed)
     root = os.path.join(out_dir, "")
@@ -413,6 +418,14 @@ def _folders_of(paths: Iterable[str]) -> set[str]:
             folders.add(parent)
             parent = parent.rpartition("/")[0]
     return folders
+
+
+def _refuse_clashes(paths: Collection[str], folders: Collection[str]) -> None:
+    """OutputError when a file's path is also the folder of another file."""
+    for path in paths:
+        if path in folders:
+            other = min(p for p in paths if p.startswith(path + "/"))
+            raise OutputError(f"two outputs for {path}: a file, and the folder of {other}")
 
 
 def _folder_mtimes(
