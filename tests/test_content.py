@@ -317,3 +317,25 @@ def test_fingerprints_from_records_match_and_follow_the_draft_mark(make_site: Ma
 def test_relative_targets_name_the_source_path(target: str, expected: str) -> None:
     links = LinkMap({}, Path("."), "/").for_article("content/2024-01-04/a.md")
     assert links.source_of(target) == expected
+
+
+def test_sizes_and_mtimes_given_by_the_caller_are_used(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML,
+            "content/2024-01-04/issue.yaml": "number: 3\n",
+            "content/2024-01-04/a.md": article(),
+        }
+    )
+    config = load_config(root)
+    first = load_content(root, config)
+    paths = ("content/2024-01-04/issue.yaml", "content/2024-01-04/a.md")
+    # Sizes and mtimes as a scan saw them are used instead of the files' own: the files look
+    # touched, are read again (same bytes, nothing rendered) and their records keep the figures.
+    stats = {path: (first.records[path].size, 1) for path in paths}
+    seen = load_content(root, config, records=first.records, stats=stats)
+    assert seen.rendered == 0
+    assert [seen.records[path].mtime_ns for path in paths] == [1, 1]
+    again = load_content(root, config, records=seen.records, stats=stats)
+    assert again.rendered == 0
+    assert all(again.records[path] is seen.records[path] for path in paths)

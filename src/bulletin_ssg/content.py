@@ -119,11 +119,14 @@ def load_content(
     today: date | None = None,
     records: Mapping[str, ArticleRecord] | None = None,
     workers: Workers | None = None,
+    stats: Mapping[str, tuple[int, int]] | None = None,
 ) -> Content:
     """Walk content/ and return every article, issue and file, with all problems found.
 
     Drafts are left out unless `drafts`; issues dated after `today` unless `future`.
     `records` are the previous build's (Content.records); `workers` run per-file work.
+    `stats` are (size, mtime_ns) by site-relative path of content files the caller has just
+    stat'ed (buildstate.scan): they are not stat'ed again.
     """
     diagnostics: list[Diagnostic] = []
     content_dir = os.path.join(root, CONTENT_DIR)
@@ -133,6 +136,7 @@ def load_content(
         )
         return Content(articles=(), issues=(), files=(), diagnostics=tuple(diagnostics))
     previous = records or {}
+    stats = stats or {}
     events: list[Diagnostic | Found] = []
     infos: list[IssueInfo] = []
     files: list[StaticFile] = []
@@ -165,12 +169,12 @@ def load_content(
         issue_file = next((e for e in entries if e.name == ISSUE_FILE), None)
         issue_problems: list[Diagnostic] = []
         path = f"{rel}/{ISSUE_FILE}"
-        record = read_issue_file(issue_file, path, previous.get(path))
+        record = read_issue_file(issue_file, path, previous.get(path), stats)
         if record is not None:
             issue_records[path] = record
         infos.append(load_issue_info(record, rel, issue_date, issue_problems))
         events.extend(issue_problems)
-        collect_issue(entries, rel, issue_date, events, files)
+        collect_issue(entries, rel, issue_date, events, files, stats)
     own = workers if workers is not None else Workers(1)
     try:
         content = finish(
@@ -213,7 +217,10 @@ def leave_out_future(content: Content, today: date) -> Content:
 
 
 def read_issue_file(
-    file: os.DirEntry[str] | None, path: str, old: ArticleRecord | None
+    file: os.DirEntry[str] | None,
+    path: str,
+    old: ArticleRecord | None,
+    stats: Mapping[str, tuple[int, int]],
 ) -> ArticleRecord | None:
     """The record of an issue.yaml (`file`, its folder entry): `old` while its size and mtime
     are unchanged, else read and parsed anew; None when the folder has none.
@@ -221,8 +228,7 @@ def read_issue_file(
     if file is None or not file.is_file():
         return None
     try:
-        stat = file.stat()
-        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        size, mtime_ns = stat_of(file, path, stats)
     except OSError:
         size, mtime_ns = -1, -1  # reading will say why
     if old is not None and size >= 0 and (old.size, old.mtime_ns) == (size, mtime_ns):
@@ -274,6 +280,7 @@ def collect_issue(
     issue_date: date,
     events: list[Diagnostic | Found],
     files: list[StaticFile],
+    stats: Mapping[str, tuple[int, int]],
 ) -> None:
     """List every article file of one issue folder (its sorted `entries`) and the files to copy."""
     prefix = f"/issues/{issue_date.isoformat()}/"
@@ -295,14 +302,25 @@ def collect_issue(
                 )  # fmt: skip
                 continue
         elif name.endswith(".md") and entry.is_file():
-            stat = entry.stat()
+            size, mtime_ns = stat_of(entry, path, stats)
             events.append(
                 Found(file=entry.path, path=path, issue_date=issue_date,
-                      slug_base=name[:-3], size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+                      slug_base=name[:-3], size=size, mtime_ns=mtime_ns)
             )  # fmt: skip
             continue
         for sub in [name] if entry.is_file() else walk_files(entry.path, name + "/"):
             files.append(StaticFile(source=f"{rel}/{sub}", url=prefix + sub))
+
+
+def stat_of(
+    entry: os.DirEntry[str], path: str, stats: Mapping[str, tuple[int, int]]
+) -> tuple[int, int]:
+    """(size, mtime_ns) of a file: as the caller saw it in `stats`, else stat'ed now."""
+    known = stats.get(path)
+    if known is not None:
+        return known
+    stat = entry.stat()
+    return stat.st_size, stat.st_mtime_ns
 
 
 def read_sources(
