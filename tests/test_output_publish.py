@@ -4,6 +4,7 @@ and the manifest it returns lists exactly what is on disk."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -293,3 +294,15 @@ def test_a_file_where_a_folder_must_be_fails_and_changes_nothing(
         publish(pages(SITE | {"issues": "a file", "issues/x.html": "x"}), out, verified=verified)
     assert (snapshot(out) if out.exists() else None) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ([] if first_build else ["public"])
+
+
+def test_a_manifest_comes_back_from_a_pickle_as_it_was(tmp_path: Path) -> None:
+    source = tmp_path / "style.css"
+    source.write_text("a {}", encoding="utf-8")
+    out = tmp_path / "public"
+    asset = OutputFile(path="assets/style.css", copy_from=str(source))
+    made = publish([*pages(SITE), asset], out, marks={"index.html": b"mark"}, verified=None)
+    loaded = pickle.loads(pickle.dumps(made.manifest, protocol=pickle.HIGHEST_PROTOCOL))
+    assert loaded == made.manifest
+    assert loaded.files["index.html"].mark == b"mark"
+    assert loaded.files["assets/style.css"].digest == b""

