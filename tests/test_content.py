@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import pickle
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
@@ -339,3 +341,25 @@ def test_sizes_and_mtimes_given_by_the_caller_are_used(make_site: MakeSite) -> N
     again = load_content(root, config, records=seen.records, stats=stats)
     assert again.rendered == 0
     assert all(again.records[path] is seen.records[path] for path in paths)
+
+
+def test_content_read_from_records_does_not_load_the_markdown_parser(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    root = make_site({"site.yaml": SITE_YAML, "content/2024-01-04/a.md": article()})
+    saved = tmp_path / "records.pickle"
+    saved.write_bytes(pickle.dumps(dict(load_content(root, load_config(root)).records)))
+    code = (
+        "import pickle, sys\n"
+        "from pathlib import Path\n"
+        "from bulletin_ssg.config import load_config\n"
+        "from bulletin_ssg.content import load_content\n"
+        f"root, saved = Path({str(root)!r}), Path({str(saved)!r})\n"
+        "records = pickle.loads(saved.read_bytes())\n"
+        "content = load_content(root, load_config(root), records=records)\n"
+        "print(content.rendered, 'markdown_it' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["0", "False"]
