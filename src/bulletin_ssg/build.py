@@ -149,7 +149,7 @@ def _build(
             loaded = load_site(
                 root, drafts=drafts, future=future, base_url=base_url, strict=strict,
                 today=today, environ=environ, records=state.records(), workers=workers,
-                on_content=state.keep_records,
+                on_content=state.keep_records, stats=inputs.content,
             )  # fmt: skip
         finally:
             state.save_records()
@@ -258,11 +258,13 @@ def load_site(
     records: Mapping[str, ArticleRecord] | None = None,
     workers: Workers | None = None,
     on_content: Callable[[Content], None] | None = None,
+    stats: Mapping[str, tuple[int, int]] | None = None,
 ) -> Loaded:
     """Config, content, structure and validation; raises BuildFailed on any error.
 
     `records` are the previous build's article records; `on_content` is given the content
-    read, before any error is raised (so that what was parsed can still be cached).
+    read, before any error is raised (so that what was parsed can still be cached); `stats`
+    the sizes and mtimes of content files just seen (they are not stat'ed again).
     """
     from .content import load_content
     from .structure import assemble
@@ -272,7 +274,7 @@ def load_site(
     today = today or datetime.now(ZoneInfo(config.timezone)).date()
     content = load_content(
         root, config, drafts=drafts, future=future, today=today, records=records,
-        workers=workers,
+        workers=workers, stats=stats,
     )  # fmt: skip
     if on_content is not None:
         on_content(content)

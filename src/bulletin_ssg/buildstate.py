@@ -32,6 +32,7 @@ class Inputs:
 
     whole: bytes  #: everything: tool, options, site.yaml, layouts, assets, content (by stat)
     layouts: bytes  #: the tool and the layout files: part of every page's fingerprint
+    content: Mapping[str, tuple[int, int]]  #: (size, mtime_ns) of each content file, by path
 
 
 def _tree(folder: Path, hasher: hashlib.blake2b, *, contents: bool) -> None:
@@ -111,9 +112,13 @@ def input_fingerprint(
     for folder in asset_dirs:
         whole.update(str(folder).encode() + b"\0")
         _tree(folder, whole, contents=False)
-    whole.update("".join(f"{path}\0{size}:{mtime}\n" for path, size, mtime in
-                         scan(root, content_dir)).encode())  # fmt: skip
-    return Inputs(whole=whole.digest(), layouts=layouts.digest())
+    files = scan(root, content_dir)
+    whole.update("".join(f"{path}\0{size}:{mtime}\n" for path, size, mtime in files).encode())
+    return Inputs(
+        whole=whole.digest(),
+        layouts=layouts.digest(),
+        content={path: (size, mtime) for path, size, mtime in files},
+    )
 
 
 @dataclass(slots=True)
