@@ -306,3 +306,54 @@ def test_a_manifest_comes_back_from_a_pickle_as_it_was(tmp_path: Path) -> None:
     assert loaded == made.manifest
     assert loaded.files["index.html"].mark == b"mark"
     assert loaded.files["assets/style.css"].digest == b""
+
+
+@pytest.mark.parametrize(
+    ("tamper", "untrusted", "strangers"), list(TAMPERING.values()), ids=list(TAMPERING)
+)
+def test_a_publish_without_a_manifest_over_a_folder_makes_it_exactly_the_site(
+    tamper: Tamper, untrusted: set[str], strangers: set[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    first(out)
+    expected = snapshot(out)
+    tamper(out)
+    result = publish(pages(SITE), out, verified=None)
+    assert snapshot(out) == expected
+    assert_manifest_matches_disk(result.manifest, out)
+    again = verify(out, result.manifest)
+    assert again is not None
+    assert (set(again.trusted), again.strangers) == (set(SITE), frozenset())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+def test_a_publish_without_a_manifest_writes_only_files_whose_bytes_differ(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "public"
+    first(out)
+    (out / "index.html").write_text("an older home page", encoding="utf-8")
+    (tmp_path / "elsewhere.xml").write_text(SITE["feed.xml"], encoding="utf-8")
+    (out / "feed.xml").unlink()
+    (out / "feed.xml").symlink_to(tmp_path / "elsewhere.xml")
+    before = {p: os.stat(out / p).st_ino for p in SITE}
+    result = publish(pages(SITE), out, verified=None)
+    assert result.written == 2
+    assert not (out / "feed.xml").is_symlink()
+    after = {p: os.stat(out / p).st_ino for p in SITE}
+    assert {p for p in SITE if before[p] != after[p]} == {"index.html", "feed.xml"}
+    assert snapshot(out) == {p: t.encode() for p, t in SITE.items()}
+
+
+def test_a_failed_publish_without_a_manifest_leaves_the_folder_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    first(out)
+    (out / "stranger.html").write_text("x", encoding="utf-8")
+    before = snapshot(out)
+    stats = {p: os.stat(out / p) for p in before}
+    broken = OutputFile(path="img/photo.png", copy_from=str(tmp_path / "missing.png"))
+    with pytest.raises(OutputError):
+        publish([*pages(SITE | {"index.html": "new"}), broken], out, verified=None)
+    assert {p: os.stat(out / p) for p in before} == stats
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]

@@ -3,7 +3,8 @@
 A build that fails anywhere leaves the previous output exactly as it was. A first build
 stages the whole tree and swaps it in; later ones compare with a manifest of what was
 published (checked against the files on disk, so hand edits are repaired, never trusted),
-stage only the files whose bytes differ, then rename them into place and delete the rest.
+or without one with the bytes found there, stage only the files whose bytes differ, then
+rename them into place and delete the rest.
 """
 
 from __future__ import annotations
@@ -266,12 +267,17 @@ def publish(
 
     `kept` are paths whose published file is reused as it is (they must be trusted);
     `marks` give each file what made it (kept in the manifest for the next build).
-    Without `verified` (a first build) the whole tree is staged and swapped in.
+    Without `verified` (a first build) the whole tree is staged and swapped in, unless
+    out_dir already holds files: then those whose bytes are the same are kept.
     """
     marks = marks or {}
     ordered = _checked(files, out_dir, protected)
+    digests: dict[str, bytes] = {}
     if verified is None:
-        return Publication(written=len(ordered), manifest=_publish_whole(ordered, out_dir, marks))
+        if not _holds_anything(out_dir):
+            manifest = _publish_whole(ordered, out_dir, marks)
+            return Publication(written=len(ordered), manifest=manifest)
+        verified = _adopt(out_dir, ordered, digests)
     trusted = verified.trusted
     entries: dict[str, Published] = {}
     for path in kept:
@@ -281,7 +287,6 @@ def publish(
             raise OutputError(f"cannot keep {path}: it is not a trusted published file")
         entries[path] = trusted[path]
     changed: dict[str, OutputFile] = {}
-    digests: dict[str, bytes] = {}
     for path, file in ordered.items():
         old = trusted.get(path)
         mark = marks.get(path, b"")
@@ -294,8 +299,8 @@ def publish(
                 entries[path] = old
                 continue
         else:
-            digests[path] = digest_of(file.content)
-            if old is not None and old.digest == digests[path]:
+            digest = digests[path] = digests.get(path) or digest_of(file.content)
+            if old is not None and old.digest == digest:
                 entries[path] = Published(old.size, old.mtime_ns, old.ino, old.digest, mark)
                 continue
         changed[path] = file
@@ -315,6 +320,66 @@ def publish(
         entries[path] = Published(*_stat_key(st), digests.get(path, b""), mark)
     dirs = _folder_mtimes(root, folders, verified.folders, _folders_of([*changed, *removed]))
     return Publication(written=len(changed), manifest=Manifest(files=entries, dirs=dirs))
+
+
+def _holds_anything(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(True for _ in entries)
+    except OSError:
+        return False
+
+
+def _adopt(out_dir: Path, ordered: Mapping[str, OutputFile], digests: dict[str, bytes]) -> Verified:
+    """Hold a folder with no manifest against `ordered` by reading it (cheaper than replacing it).
+
+    A file that already has the bytes wanted is trusted (its digest goes in `digests`);
+    anything else found, and any folder no file needs, is a stranger.
+    """
+    root = os.path.join(out_dir, "")
+    needed = _folders_of(ordered)
+    trusted: dict[str, Published] = {}
+    strangers: set[str] = set()
+    pending = [""]
+    try:
+        while pending:
+            folder = pending.pop()
+            with os.scandir(root + folder) as entries:
+                for entry in entries:
+                    path = f"{folder}/{entry.name}" if folder else entry.name
+                    if entry.is_dir(follow_symlinks=False) and path in needed:
+                        pending.append(path)
+                        continue
+                    file = ordered.get(path)
+                    st = None
+                    if file and not file.copy_from and entry.is_file(follow_symlinks=False):
+                        st = _holding(root + path, file.content)
+                    if file is None or st is None:
+                        strangers.add(path)
+                        continue
+                    digests[path] = digest = digest_of(file.content)
+                    trusted[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest)
+    except OSError as exc:
+        raise OutputError(f"cannot read {out_dir}: {exc}") from exc
+    return Verified(trusted, frozenset(strangers))
+
+
+def _holding(file: str, data: bytes) -> os.stat_result | None:
+    """The stat of `file` when it holds exactly `data`, else None (also when unreadable)."""
+    try:
+        fd = os.open(file, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if st.st_size != len(data):
+            return None
+        held = os.read(fd, len(data))
+        while len(held) < len(data) and (more := os.read(fd, len(data) - len(held))):
+            held += more
+        return st if held == data else None
+    finally:
+        os.close(fd)
 
 
 def _checked(
