@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import jinja2
 import pytest
 
-from bulletin_ssg.fingerprints import ALWAYS, READS_ANY, Fingerprints, Use, layout_uses
+from bulletin_ssg.fingerprints import ALWAYS, EACH, READS_ANY, Fingerprints, Use, layout_uses
 
 
 def uses_of(source: str, **others: str) -> frozenset[Use] | None:
@@ -32,7 +32,34 @@ def uses_of(source: str, **others: str) -> frozenset[Use] | None:
         ("{{ 'y' if a else b }}", {("a", (), True), ("b", (), False)}),
         (
             "{% for x in a.items %}{{ x.t }}{% endfor %}",
-            {("a", ("items",), False), ("x", ("t",), False)},
+            {("a", ("items", EACH), True), ("a", ("items", EACH, "t"), False)},
+        ),
+        (
+            "{% for x in a %}{% for y in x.ys %}{% if y.ok %}{{ y }}{% endif %}{% endfor %}"
+            "{% else %}{{ x }}{% endfor %}",
+            {
+                ("a", (EACH,), True),
+                ("a", (EACH, "ys", EACH), True),
+                ("a", (EACH, "ys", EACH, "ok"), True),
+                ("a", (EACH, "ys", EACH), False),
+                ("x", (), False),
+            },
+        ),
+        (
+            "{% for x in a %}{% include 'u' %}{% endfor %}",
+            {("a", (), False), ("b", ("c",), False)},
+        ),
+        (
+            "{% for x in a|sort %}{{ x.t }}{% endfor %}",
+            {("a", (), False), ("x", ("t",), False)},
+        ),
+        (
+            "{% for x in a recursive %}{{ loop(x.kids) }}{% endfor %}",
+            {("a", (), False), ("loop", (), False), ("x", ("kids",), False)},
+        ),
+        (
+            "{% for x in a %}{% set y = x.t %}{{ y.u }}{% endfor %}",
+            {("a", (EACH,), True), ("a", (EACH, "t"), False), ("y", ("u",), False)},
         ),
         ("{% include 'u' %}", {("b", ("c",), False)}),
         ("{% extends 'u' %}", {("b", ("c",), False)}),
@@ -49,7 +76,12 @@ def uses_of(source: str, **others: str) -> frozenset[Use] | None:
         "and-not-in-if",
         "or-printed",
         "conditional-expression",
-        "loop-source",
+        "loop",
+        "nested-loops-and-else",
+        "include-in-loop",
+        "filtered-loop",
+        "recursive-loop",
+        "set-in-loop",
         "include",
         "extends",
         "include-at-run-time",
@@ -111,3 +143,26 @@ def test_a_value_without_structure_is_never_equal_and_reaches_any() -> None:
     second = Fingerprints().traced((object(),))
     assert first[0] != second[0]
     assert READS_ANY in first[1]
+
+
+def test_reads_through_loops_hash_each_element_as_read() -> None:
+    chains = (((EACH,), True), ((EACH, "title"), False))
+    shelf = (Story("甲", "旧"), Story("乙", "旧"))
+    same_titles = (Story("甲", "新"), Story("乙", "新"))
+    other_titles = (Story("甲", "旧"), Story("丙", "旧"))
+    fewer = (Story("甲", "旧"),)
+    digest = Fingerprints().read(shelf, chains)[0]
+    assert Fingerprints().read(same_titles, chains)[0] == digest
+    assert Fingerprints().read(other_titles, chains)[0] != digest
+    assert Fingerprints().read(fewer, chains)[0] != digest
+
+
+def test_loop_elements_that_are_seeded_are_reached() -> None:
+    one, two = Story("甲", "旧"), Story("乙", "旧")
+    prints = Fingerprints()
+    prints.known(one, b"one", 0)
+    prints.known(two, b"two", 1)
+    assert prints.read(Shelf("架", (one, two)), (((("stories", EACH, "title")), False),))[1] == {
+        0,
+        1,
+    }

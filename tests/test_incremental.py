@@ -444,3 +444,4 @@ def test_a_body_edit_renders_no_other_article_page(
         "/issues/2024-05-02/market/"
     ]
     assert "/issues/2024-05-02/" in rendered
+    assert "/archive/" not in rendered  # it reads issues' dates, numbers and themes only

@@ -70,8 +70,19 @@ def layout_uses(env: jinja2.Environment, name: str) -> LayoutUses:
     return LayoutUses(uses=frozenset(uses), everything=everything)
 
 
+#: A chain step that stands for every element of the value so far (a loop's variable).
+EACH = "\x00each"
+#: Nodes that, inside a loop, can see its variable in ways not visible here.
+_OPAQUE_IN_LOOP = (nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends, nodes.Macro,
+                   nodes.CallBlock)  # fmt: skip
+
+
 def _uses_in(tree: nodes.Template) -> Iterator[Use]:
-    """Each `name.attr.attr` read, up to where the value is used as a whole."""
+    """Each `name.attr.attr` read, up to where the value is used as a whole.
+
+    A loop variable is read through its loop's source: in `{% for i in a.items %}{{ i.t }}`,
+    `a.items` is read as the truth of each element and `i.t` as `a.items[each].t`.
+    """
     parents: dict[int, nodes.Node] = {}
     stack: list[nodes.Node] = [tree]
     while stack:
@@ -79,6 +90,41 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
         for child in node.iter_child_nodes():
             parents[id(child)] = node
             stack.append(child)
+    loops: dict[int, tuple[str, tuple[str, ...]] | None] = {}
+
+    def source(loop: nodes.For) -> tuple[str, tuple[str, ...]] | None:
+        """(variable, chain) that a simple loop's variable stands for an element of."""
+        if id(loop) not in loops:
+            loops[id(loop)] = None
+            if isinstance(loop.target, nodes.Name) and not loop.recursive:
+                inner = [*loop.body, *([loop.test] if loop.test is not None else [])]
+                root = _chain_root(loop.iter)
+                if root is not None and not any(
+                    isinstance(n, _OPAQUE_IN_LOOP) or any(True for _ in n.find_all(_OPAQUE_IN_LOOP))
+                    for n in inner
+                ):
+                    name, chain = root
+                    outer = binding(_name_at(loop.iter), name)
+                    if outer is not None:
+                        name, chain = outer[0], outer[1] + chain
+                    loops[id(loop)] = (name, (*chain, EACH))
+        return loops[id(loop)]
+
+    def binding(node: nodes.Node, name: str) -> tuple[str, tuple[str, ...]] | None:
+        """What `name` at `node` stands for when a simple enclosing loop binds it."""
+        child, parent = node, parents.get(id(node))
+        while parent is not None:
+            if (
+                isinstance(parent, nodes.For)
+                and isinstance(parent.target, nodes.Name)
+                and parent.target.name == name
+                and child is not parent.iter
+                and not any(child is n for n in parent.else_)
+            ):
+                return source(parent)
+            child, parent = parent, parents.get(id(parent))
+        return None
+
     for name in tree.find_all(nodes.Name):
         if name.ctx != "load":
             continue
@@ -101,7 +147,41 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
             parent = parents.get(id(top))
         if isinstance(parent, nodes.Call) and parent.node is top and chain:
             chain.pop()  # a method: its result depends on the object it belongs to
-        yield name.name, tuple(chain), _as_truth(top, parents)
+        truth = _as_truth(top, parents)
+        if isinstance(parent, nodes.For) and parent.iter is top and source(parent) is not None:
+            chain.append(EACH)  # the loop's source: how many elements, each as truth
+            truth = True
+        bound = binding(name, name.name)
+        if bound is not None:
+            yield bound[0], (*bound[1], *chain), truth
+        else:
+            yield name.name, tuple(chain), truth
+
+
+def _chain_root(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
+    """(variable, chain) when `node` is `name.attr['key']...` and nothing else."""
+    chain: list[str] = []
+    while True:
+        if isinstance(node, nodes.Name) and node.ctx == "load":
+            return node.name, tuple(reversed(chain))
+        if isinstance(node, nodes.Getattr):
+            chain.append(node.attr)
+        elif (
+            isinstance(node, nodes.Getitem)
+            and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str)
+        ):
+            chain.append(node.arg.value)
+        else:
+            return None
+        node = node.node
+
+
+def _name_at(node: nodes.Node) -> nodes.Node:
+    """The Name at the root of a chain expression (see `_chain_root`)."""
+    while not isinstance(node, nodes.Name):
+        node = node.node  # type: ignore[attr-defined]
+    return node
 
 
 def _as_truth(node: nodes.Node, parents: dict[int, nodes.Node]) -> bool:
@@ -195,6 +275,13 @@ class Fingerprints:
         hasher = hashlib.blake2b(digest_size=16)
         reaches: list[Reach] = [seeded[2]] if seeded is not None and seeded[0] is value else []
         for chain, truth in chains:
+            if EACH in chain:
+                part, reach = self.traced(self._each(value, chain, truth, reaches))
+                if reach:
+                    reaches.append(reach)
+                hasher.update(len(part).to_bytes(4, "little"))
+                hasher.update(part)
+                continue
             found = value
             for step in chain:  # what `resolve` does, noting each seeded value passed through
                 found, ok = _step(found, step)
@@ -215,6 +302,34 @@ class Fingerprints:
         reach = union(reaches)
         self._reads[key] = (value, chains, digest, reach)
         return digest, reach
+
+    def _each(
+        self, value: object, chain: tuple[str, ...], truth: bool, reaches: list[Reach]
+    ) -> object:
+        """What `chain` reads of `value`, a tuple per EACH step (each element's reading), the
+        seeded values passed through added to `reaches`."""
+        for index, step in enumerate(chain):
+            if step == EACH:
+                try:
+                    items: tuple[object, ...] = tuple(value)  # type: ignore[arg-type]
+                except TypeError:
+                    return "<undefined>"
+                except Exception:
+                    return "<error>"
+                rest = chain[index + 1 :]
+                for item in items:
+                    self._passed(item, reaches)
+                return tuple(self._each(item, rest, truth, reaches) for item in items)
+            value, ok = _step(value, step)
+            if not ok:
+                return value
+            self._passed(value, reaches)
+        return bool(value) if truth else value
+
+    def _passed(self, value: object, reaches: list[Reach]) -> None:
+        seeded = self._seeded.get(id(value))
+        if seeded is not None and seeded[0] is value:
+            reaches.append(seeded[2])
 
     def _parts(self, value: object) -> list[object]:
         if isinstance(value, (tuple, list)):
