@@ -354,8 +354,9 @@ def _specs(site: Site) -> Iterator[PageSpec]:
                 given={"section": archive, "paginator": paginator},
                 derived_from=(archive.section, paginator.number),
             )  # fmt: skip
-    yield _spec(site, "archive", "/archive/", "archive", partial(_archive_page, site),
-                derived=frozenset({"years"}), derived_from=(site.issues,))  # fmt: skip
+    years = archive_years(site.issues)
+    yield _spec(site, "archive", "/archive/", "archive", partial(_archive_page, site, years),
+                given={"years": years})  # fmt: skip
     if site.config.search:
         yield _spec(site, "search", "/search/", "search page", partial(_search_page, site))
     yield _spec(site, "404", "/404.html", "404 page", partial(_not_found_page, site))
@@ -444,11 +445,11 @@ def _section_page(site: Site, archive: SectionArchive, paginator: Paginator) -> 
     return page, values, f"section {section.key} page {paginator.number}"
 
 
-def _archive_page(site: Site) -> _Rendered:
+def _archive_page(site: Site, years: tuple[ArchiveYear, ...]) -> _Rendered:
     page = Page(
         kind="archive", title="往期回顾", description=site.config.description, url="/archive/"
     )
-    return page, context(site, page, years=archive_years(site.issues)), "archive"
+    return page, context(site, page, years=years), "archive"
 
 
 def _search_page(site: Site) -> _Rendered:
