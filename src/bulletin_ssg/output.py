@@ -25,6 +25,9 @@ from typing import Any
 from .errors import OutputError
 from .model import OutputFile
 
+#: Flags to open a file for its bytes as they are (O_BINARY: no newline translation on Windows).
+_BINARY = getattr(os, "O_BINARY", 0)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
 #: A path check_path gives back as it is: no empty, `.` or `..` segment, backslash or drive.
 _NORMAL = re.compile(r"(?!\.\.)(?!\.(?:/|\Z))[^/\\:]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
 
@@ -367,7 +370,7 @@ def _adopt(out_dir: Path, ordered: Mapping[str, OutputFile], digests: dict[str, 
 def _holding(file: str, data: bytes) -> os.stat_result | None:
     """The stat of `file` when it holds exactly `data`, else None (also when unreadable)."""
     try:
-        fd = os.open(file, os.O_RDONLY)
+        fd = os.open(file, os.O_RDONLY | _BINARY)
     except OSError:
         return None
     try:
@@ -431,7 +434,7 @@ def _write(target: str, file: OutputFile) -> os.stat_result:
         shutil.copyfile(file.copy_from, target)
         return os.stat(target)
     data = file.content
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    fd = os.open(target, _CREATE, 0o666)
     try:
         done = os.write(fd, data)
         while done < len(data):
