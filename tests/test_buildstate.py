@@ -72,6 +72,22 @@ def test_a_deleted_issue_folder_loses_its_records(built: Path) -> None:
     assert not any(path.startswith("content/2024-05-16/") for path in BuildState(built).records())
 
 
+def test_records_of_another_tool_version_are_replaced_and_stale_ones_removed(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bulletin_ssg.cache as cache
+
+    before = record_files(built)
+    shutil.rmtree(built / "content/2024-05-16")
+    monkeypatch.setattr(cache, "tool_fingerprint", lambda: b"another version")
+    build(built)
+    after = record_files(built)
+    assert len(after) == len(before) - 1
+    records = BuildState(built).records()  # readable by this version
+    assert records
+    assert not any(path.startswith("content/2024-05-16/") for path in records)
+
+
 @pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
 def test_scan_lists_every_file_by_its_path_from_the_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, relative: bool

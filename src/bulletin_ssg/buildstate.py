@@ -206,7 +206,10 @@ class BuildState:
                 or any(old[path] is not record for path, record in shard.items())
             ):
                 self.cache.save(name, shard)
-        for name in self._shards.keys() - shards.keys():
+        # Nothing loaded (a first build, or records of another version of the tool): the
+        # folder may still hold files of issue folders deleted since, none of them known.
+        stale = self._shards.keys() if self._shards else self.cache.names(_SHARD_PREFIX)
+        for name in set(stale) - shards.keys():
             self.cache.remove(name)
         if self._shards.keys() != shards.keys() or not self._shards:
             self.cache.save(RECORDS_INDEX, tuple(sorted(shards)))
@@ -286,7 +289,10 @@ class BuildState:
 def _shard_name(path: str) -> str:
     """The cache entry of an article's record: one per issue folder (`content/<date>/...`)."""
     folder = path.split("/")[1] if path.count("/") >= 2 else ""
-    return f"articles-{hashlib.blake2b(folder.encode(), digest_size=8).hexdigest()}"
+    return f"{_SHARD_PREFIX}{hashlib.blake2b(folder.encode(), digest_size=8).hexdigest()}"
+
+
+_SHARD_PREFIX = "articles-"
 
 
 def _output_key(out_dir: Path) -> str:

@@ -114,6 +114,20 @@ class Cache:
         except OSError:
             return
 
+    def names(self, prefix: str) -> list[str]:
+        """The names saved that start with `prefix` (none when the folder cannot be read)."""
+        if not self.enabled:
+            return []
+        try:
+            files = os.listdir(self.folder)
+        except OSError:
+            return []
+        return sorted(
+            f.removesuffix(".pickle")
+            for f in files
+            if f.startswith(prefix) and f.endswith(".pickle")
+        )
+
     def remove(self, name: str) -> None:
         """Forget what was saved under `name` (nothing happens when nothing was)."""
         if self.enabled:
