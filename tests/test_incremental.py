@@ -445,3 +445,16 @@ def test_a_body_edit_renders_no_other_article_page(
     ]
     assert "/issues/2024-05-02/" in rendered
     assert "/archive/" not in rendered  # it reads issues' dates, numbers and themes only
+
+
+def test_the_dev_servers_output_is_remembered_in_memory_only(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    site = without_search(sample_site)
+    state = BuildState(site, save_every_build=False)
+    rebuild_for_serve(site, tmp_path / "served", drafts=False, state=state)
+    edit_body(site)
+    second = build_site(site, tmp_path / "served", future=True, base_url="/", state=state)
+    assert second.rendered < second.pages  # the first build's manifest was used
+    assert not list((site / CACHE_DIR).glob("output-*"))
+    assert list((site / CACHE_DIR).glob("articles-*"))

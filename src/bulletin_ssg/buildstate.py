@@ -148,7 +148,8 @@ class BuildState:
     """The cache of one site, loaded on first use; `enabled=False` remembers nothing.
 
     `save_every_build=False` (the dev server) writes article records to disk only once,
-    keeping later ones in memory: saving 10,000 articles takes longer than an edit.
+    keeping later ones in memory (saving 10,000 articles takes longer than an edit), and keeps
+    what it published in memory only.
     """
 
     def __init__(self, root: Path, *, enabled: bool = True, save_every_build: bool = True) -> None:
@@ -271,14 +272,16 @@ class BuildState:
         report: object,
         pages: object = None,
     ) -> None:
-        """Remember (and save) what this build left in out_dir."""
+        """Remember what this build left in out_dir; saved too unless this state is the dev
+        server's, whose output folder is its own and goes when it stops."""
         if not self.enabled:
             return
         key = _output_key(out_dir)
         self._published[key] = Published(
             inputs=inputs.whole, manifest=manifest, report=report, pages=pages
         )
-        self.cache.save(key, self._published[key])
+        if self.save_every_build:
+            self.cache.save(key, self._published[key])
 
     def forget(self, out_dir: Path) -> None:
         """Drop what is known of out_dir (before a build that may change it and then fail)."""
