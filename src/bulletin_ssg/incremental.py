@@ -27,7 +27,6 @@ from .fingerprints import (
 from .model import Article, OutputFile, Site
 from .output import Verified, digest_of
 from .render import output_path, page_specs, render_page, site_inputs
-from .search import INDEX_DIR, build_search_index
 from .workers import fork_map
 
 
@@ -189,6 +188,8 @@ def search_outputs(
 ) -> tuple[tuple[OutputFile, ...], list[str]]:
     """The Pagefind index: kept as published when no page it indexes changed, else rebuilt."""
     trusted = verified.trusted if verified is not None else {}
+    from .search import INDEX_DIR, build_search_index  # Pagefind's client: only when indexing
+
     published = [p for p in trusted if p.startswith(INDEX_DIR + "/")]
     if (
         published
