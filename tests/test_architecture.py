@@ -28,7 +28,8 @@ ALLOWED: dict[str, set[str]] = {
     "sources": {"errors", "model", "articles", "frontmatter", "slugs"},
     "workers": set(),
     "cache": {"__init__"},
-    "content": {
+    "records": {"errors", "articles"},
+    "issuefolders": {
         "errors",
         "model",
         "fields",
@@ -36,7 +37,17 @@ ALLOWED: dict[str, set[str]] = {
         "links",
         "articles",
         "sources",
+        "records",
+    },
+    "content": {
+        "errors",
+        "model",
+        "links",
+        "articles",
+        "sources",
         "workers",
+        "records",
+        "issuefolders",
     },
     "structure": {"model"},
     "page_text": {"errors", "model", "slugs"},

@@ -4,7 +4,6 @@ import pickle
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -246,35 +245,6 @@ def test_issue_files_are_listed_sorted_below_every_folder(make_site: MakeSite) -
         ("notes/readme.md", "/issues/2024-01-04/notes/readme.md"),
         ("园/photos/p.svg", "/issues/2024-01-04/yuan/photos/p.svg"),
     ]
-
-
-def test_issue_yaml_is_read_again_only_when_its_size_or_mtime_changes(
-    make_site: MakeSite,
-) -> None:
-    root = make_site({"site.yaml": SITE_YAML, "content/2024-01-04/issue.yaml": "number: 3\n"})
-    config = load_config(root)
-    first = load_content(root, config)
-    path = "content/2024-01-04/issue.yaml"
-    assert [i.number for i in first.issues] == [3]
-    # Same size and mtime: the record is trusted, so a doctored one shows through.
-    doctored = replace(first.records[path], front=({"number": 9}, {"number": 1}, "", 1))
-    assert [i.number for i in load_content(root, config, records={path: doctored}).issues] == [9]
-    (root / path).write_text("number: 33\n", encoding="utf-8")
-    again = load_content(root, config, records={path: doctored})
-    assert [i.number for i in again.issues] == [33]
-    assert again.records[path].size == len("number: 33\n")
-
-
-def test_issue_yaml_problems_are_reported_from_its_record(make_site: MakeSite) -> None:
-    root = make_site({"site.yaml": SITE_YAML, "content/2024-01-04/issue.yaml": "number: [\n"})
-    config = load_config(root)
-    first = load_content(root, config)
-    again = load_content(root, config, records=first.records)
-    assert again.records == first.records
-    for content in (first, again):
-        assert [(d.location.path, d.location.line) for d in content.diagnostics if d.location] == [
-            ("content/2024-01-04/issue.yaml", 2)
-        ]
 
 
 def test_fingerprints_from_records_match_and_follow_the_draft_mark(make_site: MakeSite) -> None:

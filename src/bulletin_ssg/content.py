@@ -1,6 +1,6 @@
-"""Reads content/<YYYY-MM-DD>/ into complete Articles, IssueInfos and issue files.
+"""Loads content/<YYYY-MM-DD>/ into complete Articles, IssueInfos and issue files.
 
-The only module that reads the content tree; everything it finds wrong becomes a Diagnostic.
+Takes what the walk of content/ (issuefolders.py) found; everything wrong becomes a Diagnostic.
 Per-file work (articles.py) runs in worker processes when there is much of it, and an article
 whose file, slug and link answers are unchanged is taken from the previous build's records.
 """
@@ -12,12 +12,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from operator import attrgetter
 from pathlib import Path
-from stat import S_ISREG
-from typing import Any, NamedTuple
 
-from . import fields
 from .articles import (
     FrontWire,
     RenderJob,
@@ -26,62 +22,19 @@ from .articles import (
     Source,
     SplitTask,
     decode,
-    digest_of,
-    field_setters,
-    field_values,
-    read_bytes,
     render_many,
-    restore,
     split_many,
 )
-from .errors import ContentError, Diagnostic, Location, error, warning
-from .frontmatter import load_yaml_mapping
+from .errors import Diagnostic, Location, warning
+from .issuefolders import Found, walk_issue_folders
 from .links import CONTENT_DIR, LinkMap
 from .links import issue_folder_date as parse_issue_date
 from .model import Article, IssueInfo, SiteConfig, StaticFile
-from .sources import (
-    BUNDLE_INDEX,
-    assign_slugs,
-    bundle_static_files,
-    is_ignored,
-    link_targets,
-    walk_files,
-)
+from .records import ArticleRecord, RenderedFor
+from .sources import BUNDLE_INDEX, assign_slugs, bundle_static_files, link_targets
 from .workers import Workers
 
-ISSUE_FILE = "issue.yaml"
-ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
-
 __all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date"]
-
-#: What an article's rendering depends on besides its file: (render settings, slug, issue date).
-RenderedFor = tuple[bytes, str | None, date]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ArticleRecord:
-    """What one article file (or issue.yaml) gave last time, for reuse while it stays the same."""
-
-    size: int  #: the file's size and mtime when it was read: unchanged ones are not read again
-    mtime_ns: int
-    digest: bytes  #: of the file's bytes
-    #: its front matter, body left out (issue.yaml: its mapping); None if it could not be read
-    front: FrontWire | None
-    problem: Diagnostic | None  #: why it could not be read or split
-    #: the render settings, slug and issue date `outcome` was rendered with (from `digest`)
-    rendered_for: RenderedFor | None = None
-    outcome: RenderOutcome | None = None  #: the checked, rendered article and its link answers
-    fingerprint: bytes = b""  #: article_fingerprint of `outcome` (as not a draft)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return _restore_record, (field_values(self),)
-
-
-_RECORD_SETTERS = field_setters(ArticleRecord)
-
-
-def _restore_record(values: tuple[Any, ...]) -> ArticleRecord:
-    return restore(ArticleRecord, _RECORD_SETTERS, values)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,17 +50,6 @@ class Content:
     records: Mapping[str, ArticleRecord] = field(default_factory=dict)  #: for the next build
     rendered: int = 0  #: articles whose Markdown was rendered anew (not taken from records)
     fingerprints: tuple[bytes, ...] = ()  #: one per article: a hash of everything it holds
-
-
-class Found(NamedTuple):
-    """An article file seen by the walk, not yet read (a tuple: 10,000 are made per build)."""
-
-    file: str  #: the path to open
-    path: str  #: site-relative
-    issue_date: date
-    slug_base: str  #: file stem, or folder name for a bundle
-    size: int
-    mtime_ns: int
 
 
 def load_content(
@@ -136,50 +78,12 @@ def load_content(
         )
         return Content(articles=(), issues=(), files=(), diagnostics=tuple(diagnostics))
     previous = records or {}
-    stats = stats or {}
-    events: list[Diagnostic | Found] = []
-    infos: list[IssueInfo] = []
-    files: list[StaticFile] = []
-    issue_records: dict[str, ArticleRecord] = {}
-    # Strings and os.scandir, not pathlib: at 10,000 articles Path objects cost more than the walk.
-    for entry in _listing(content_dir):
-        name = entry.name
-        if is_ignored(name):
-            continue
-        rel = f"{CONTENT_DIR}/{name}"
-        issue_date = parse_issue_date(name)
-        if not entry.is_dir():
-            events.append(
-                warning(
-                    "not an issue folder, ignored",
-                    Location(rel),
-                    "articles go in content/YYYY-MM-DD/",
-                )
-            )
-            continue
-        if issue_date is None:
-            events.append(
-                error(
-                    f"issue folder name {name!r} is not a date, expected YYYY-MM-DD",
-                    Location(rel),
-                )
-            )
-            continue
-        entries = _listing(entry.path)
-        issue_file = next((e for e in entries if e.name == ISSUE_FILE), None)
-        issue_problems: list[Diagnostic] = []
-        path = f"{rel}/{ISSUE_FILE}"
-        record = read_issue_file(issue_file, path, previous.get(path), stats)
-        if record is not None:
-            issue_records[path] = record
-        infos.append(load_issue_info(record, rel, issue_date, issue_problems))
-        events.extend(issue_problems)
-        collect_issue(entries, rel, issue_date, events, files, stats)
+    walk = walk_issue_folders(content_dir, previous, stats or {})
     own = workers if workers is not None else Workers(1)
     try:
         content = finish(
-            root, config, events, infos, files, diagnostics,
-            previous=previous, issue_records=issue_records, workers=own, drafts=drafts,
+            root, config, walk.events, walk.infos, walk.files, diagnostics,
+            previous=previous, issue_records=walk.issue_records, workers=own, drafts=drafts,
         )  # fmt: skip
     finally:
         if workers is None:
@@ -187,15 +91,6 @@ def load_content(
     if future or today is None:
         return content
     return leave_out_future(content, today)
-
-
-_BY_NAME = attrgetter("name")
-
-
-def _listing(folder: str) -> list[os.DirEntry[str]]:
-    """A folder's entries, sorted by name."""
-    with os.scandir(folder) as listing:
-        return sorted(listing, key=_BY_NAME)
 
 
 def leave_out_future(content: Content, today: date) -> Content:
@@ -214,113 +109,6 @@ def leave_out_future(content: Content, today: date) -> Content:
         files=tuple(f for f in content.files if (_issue_of(f.url) or today) <= today),
         future_skipped=len(content.articles) - len(articles),
     )
-
-
-def read_issue_file(
-    file: os.DirEntry[str] | None,
-    path: str,
-    old: ArticleRecord | None,
-    stats: Mapping[str, tuple[int, int]],
-) -> ArticleRecord | None:
-    """The record of an issue.yaml (`file`, its folder entry): `old` while its size and mtime
-    are unchanged, else read and parsed anew; None when the folder has none.
-    """
-    if file is None or not file.is_file():
-        return None
-    try:
-        size, mtime_ns = stat_of(file, path, stats)
-    except OSError:
-        size, mtime_ns = -1, -1  # reading will say why
-    if old is not None and size >= 0 and (old.size, old.mtime_ns) == (size, mtime_ns):
-        return old
-    try:
-        data = read_bytes(file.path, path)
-        meta, lines = load_yaml_mapping(decode(data, path), path)
-    except ContentError as exc:
-        return ArticleRecord(
-            size=size, mtime_ns=mtime_ns, digest=b"", front=None, problem=exc.to_diagnostic()
-        )
-    return ArticleRecord(
-        size=size, mtime_ns=mtime_ns, digest=digest_of(data), front=(meta, lines, "", 1),
-        problem=None,
-    )  # fmt: skip
-
-
-def load_issue_info(
-    record: ArticleRecord | None, rel: str, issue_date: date, diagnostics: list[Diagnostic]
-) -> IssueInfo:
-    """An issue folder's IssueInfo from its issue.yaml's record, or defaults when it has none."""
-    if record is None:
-        return IssueInfo(source=Location(rel), issue_date=issue_date)
-    path = f"{rel}/{ISSUE_FILE}"
-    if record.front is None:
-        if record.problem is not None:
-            diagnostics.append(record.problem)
-        return IssueInfo(source=Location(path), issue_date=issue_date)
-    meta, lines = record.front[0], record.front[1]
-    check = fields.Checker(path, lines, diagnostics)
-    for key in meta:
-        if key not in ISSUE_KEYS:
-            check.unknown(key, ISSUE_KEYS)
-    return IssueInfo(
-        source=Location(path),
-        issue_date=issue_date,
-        number=check.integer(meta, "number"),
-        volume=check.integer(meta, "volume"),
-        title=check.text(meta, "title"),
-        editor=check.text(meta, "editor"),
-        draft=check.boolean(meta, "draft"),
-        note=check.text(meta, "note"),
-    )
-
-
-def collect_issue(
-    entries: list[os.DirEntry[str]],
-    rel: str,
-    issue_date: date,
-    events: list[Diagnostic | Found],
-    files: list[StaticFile],
-    stats: Mapping[str, tuple[int, int]],
-) -> None:
-    """List every article file of one issue folder (its sorted `entries`) and the files to copy."""
-    prefix = f"/issues/{issue_date.isoformat()}/"
-    for entry in entries:
-        name = entry.name
-        if is_ignored(name) or name == ISSUE_FILE:
-            continue
-        path = f"{rel}/{name}"
-        if entry.is_dir():
-            index = f"{entry.path}/{BUNDLE_INDEX}"
-            try:
-                stat = os.stat(index)
-            except OSError:
-                stat = None
-            if stat is not None and S_ISREG(stat.st_mode):
-                events.append(
-                    Found(file=index, path=f"{path}/{BUNDLE_INDEX}", issue_date=issue_date,
-                          slug_base=name, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-                )  # fmt: skip
-                continue
-        elif name.endswith(".md") and entry.is_file():
-            size, mtime_ns = stat_of(entry, path, stats)
-            events.append(
-                Found(file=entry.path, path=path, issue_date=issue_date,
-                      slug_base=name[:-3], size=size, mtime_ns=mtime_ns)
-            )  # fmt: skip
-            continue
-        for sub in [name] if entry.is_file() else walk_files(entry.path, name + "/"):
-            files.append(StaticFile(source=f"{rel}/{sub}", url=prefix + sub))
-
-
-def stat_of(
-    entry: os.DirEntry[str], path: str, stats: Mapping[str, tuple[int, int]]
-) -> tuple[int, int]:
-    """(size, mtime_ns) of a file: as the caller saw it in `stats`, else stat'ed now."""
-    known = stats.get(path)
-    if known is not None:
-        return known
-    stat = entry.stat()
-    return stat.st_size, stat.st_mtime_ns
 
 
 def read_sources(
