@@ -1,4 +1,5 @@
-"""Tests for render.py: which pages exist, their links, and what they say."""
+"""Tests for render.py, pages.py and pagevalues.py: which pages exist, their links, and what
+they say."""
 
 from __future__ import annotations
 
@@ -22,19 +23,16 @@ from bulletin_ssg.model import (
     SiteConfig,
 )
 from bulletin_ssg.pagemeta import news_article, og_locale, published_time, script_json
-from bulletin_ssg.render import (
+from bulletin_ssg.pages import nav_links, page_contexts, page_specs
+from bulletin_ssg.pagevalues import (
     Page,
     PageLink,
     Paginator,
     archive_years,
-    nav_links,
-    output_path,
-    page_contexts,
-    page_specs,
     paginate,
     printable_in_full,
-    render_pages,
 )
+from bulletin_ssg.render import output_path, render_pages
 from bulletin_ssg.templates import make_environment
 
 REPO = Path(__file__).resolve().parent.parent

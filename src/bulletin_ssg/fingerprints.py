@@ -16,7 +16,7 @@ from enum import Enum
 import jinja2
 from jinja2 import nodes
 
-from .render import PageSpec
+from .pages import PageSpec
 
 #: (context variable, attribute chain, whether only its truth value is used)
 Use = tuple[str, tuple[str, ...], bool]

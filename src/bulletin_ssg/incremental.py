@@ -26,7 +26,8 @@ from .fingerprints import (
 )
 from .model import Article, OutputFile, Site
 from .output import Verified, digest_of
-from .render import output_path, page_specs, render_page, site_inputs
+from .pages import page_specs, site_inputs
+from .render import output_path, render_page
 from .workers import fork_map
 
 
