@@ -13,7 +13,8 @@ import pytest
 
 from bulletin_ssg.errors import OutputError
 from bulletin_ssg.model import OutputFile
-from bulletin_ssg.output import Manifest, Publication, check_path, publish, verify
+from bulletin_ssg.output import Publication, check_path, publish
+from bulletin_ssg.published import Manifest, verify
 
 from .conftest import snapshot
 

@@ -20,7 +20,8 @@ from .config import load_config
 from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .links import CONTENT_DIR
 from .model import OutputFile, Site, SiteConfig
-from .output import publish, verify
+from .output import publish
+from .published import verify
 
 # The parsers, Jinja and the renderers are imported where they are used: a build that finds
 # nothing changed (the commonest) never needs them, and importing them costs ~0.2 s.

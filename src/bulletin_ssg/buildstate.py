@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, Cache
-from .output import Manifest, verify
+from .published import Manifest, verify
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never loads the parsers
     from .content import ArticleRecord, Content

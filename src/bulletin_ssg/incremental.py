@@ -25,8 +25,8 @@ from .fingerprints import (
     page_fingerprint,
 )
 from .model import Article, OutputFile, Site
-from .output import Verified, digest_of
 from .pages import page_specs, site_inputs
+from .published import Verified, digest_of
 from .render import output_path, render_page
 from .workers import fork_map
 

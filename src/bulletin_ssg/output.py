@@ -2,28 +2,26 @@
 
 A build that fails anywhere leaves the previous output exactly as it was. A first build
 stages the whole tree and swaps it in; later ones compare with a manifest of what was
-published (checked against the files on disk, so hand edits are repaired, never trusted),
-or without one with the bytes found there, stage only the files whose bytes differ, then
-rename them into place and delete the rest.
+published (checked against the files on disk by published.py, so hand edits are repaired,
+never trusted), or without one with the bytes found there, stage only the files whose bytes
+differ, then rename them into place and delete the rest.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import posixpath
 import re
 import shutil
 import tempfile
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
-from operator import attrgetter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .errors import OutputError
 from .model import OutputFile
+from .published import Manifest, Published, Verified, adopt, digest_of, folders_of, source_mark
 
 #: Flags to open a file for its bytes as they are (O_BINARY: no newline translation on Windows).
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -67,7 +65,7 @@ def write_output(
 ) -> int:
     """Stage every file beside `out_dir`, then swap the stage in; return the file count."""
     ordered = _checked(files, out_dir, protected)
-    _stage_and_swap(ordered, out_dir, _folders_of(ordered))
+    _stage_and_swap(ordered, out_dir, folders_of(ordered))
     return len(ordered)
 
 
@@ -113,142 +111,6 @@ def swap_in(staging: Path, out_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-# -- incremental publishing --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Published:
-    """One published file as this tool left it."""
-
-    size: int
-    mtime_ns: int
-    ino: int
-    digest: bytes  #: of its bytes; empty for a copied file (compared by `mark`)
-    mark: bytes = b""  #: what made it: a page's fingerprint, or a copied source's size+mtime
-
-
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    """What a build published: every file, and every folder's mtime (to notice strangers)."""
-
-    files: Mapping[str, Published] = field(default_factory=dict)
-    dirs: Mapping[str, int] = field(default_factory=dict)  #: "" is the output folder itself
-
-    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
-        """Pickled as columns: an eighth of the time of one pickled object per file."""
-        rows = self.files.values()
-        columns = tuple(list(map(attrgetter(name), rows)) for name in Published.__slots__)
-        return _manifest_of, (list(self.files), columns, dict(self.dirs))
-
-
-def _manifest_of(
-    paths: list[str], columns: tuple[list[Any], ...], dirs: dict[str, int]
-) -> Manifest:
-    return Manifest(files=dict(zip(paths, map(Published, *columns), strict=True)), dirs=dirs)
-
-
-@dataclass(frozen=True, slots=True)
-class Verified:
-    """The manifest held against the disk: only files whose stat still matches are trusted."""
-
-    trusted: Mapping[str, Published]
-    strangers: frozenset[str]  #: files on disk not trusted: edited, or never published by us
-    folders: Mapping[str, int] = field(default_factory=dict)  #: folders as published, unchanged
-    manifest: Manifest = field(default_factory=Manifest)  #: the manifest that was checked
-
-
-def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
-    return st.st_size, st.st_mtime_ns, st.st_ino
-
-
-def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
-    """Which published files can be trusted; None when there is nothing to build on.
-
-    Every file is stat'ed (an edit in place changes no folder); a folder whose mtime
-    changed is listed, so that what no build published is found there.
-    """
-    if manifest is None or not out_dir.is_dir():
-        return None
-    root = os.path.join(out_dir, "")
-    paths = list(manifest.files)
-    published = list(manifest.files.values())
-    seen = _stat_keys([root + path for path in paths])
-    trusted: dict[str, Published] = {}
-    strangers: set[str] = set()
-    if seen == [(entry.size, entry.mtime_ns, entry.ino) for entry in published]:
-        trusted.update(manifest.files)
-    else:
-        for path, entry, key in zip(paths, published, seen, strict=True):
-            if key == (entry.size, entry.mtime_ns, entry.ino):
-                trusted[path] = entry
-            elif key is not None:
-                strangers.add(path)
-    folders: dict[str, int] = {}
-    names = list(manifest.dirs)
-    mtimes = _mtimes([root + name for name in names])
-    if mtimes == list(manifest.dirs.values()):
-        folders.update(manifest.dirs)
-    else:
-        for folder, mtime, now in zip(names, manifest.dirs.values(), mtimes, strict=True):
-            if now == mtime:
-                folders[folder] = mtime
-            elif now is not None:
-                strangers.update(_unknown_below(root, folder, manifest))
-    return Verified(trusted, frozenset(strangers), folders, manifest)
-
-
-def _stat_keys(paths: list[str]) -> list[tuple[int, int, int] | None]:
-    """Each file's size, mtime and inode (not following links); None for a missing one."""
-    try:  # one `map` while nothing fails: the per-file work stays in C
-        return [(st.st_size, st.st_mtime_ns, st.st_ino) for st in map(os.lstat, paths)]
-    except OSError:
-        stats = (_stat_or_none(path, follow=False) for path in paths)
-        return [None if st is None else _stat_key(st) for st in stats]
-
-
-def _mtimes(paths: list[str]) -> list[int | None]:
-    """Each folder's mtime; None for a missing one."""
-    try:
-        return [st.st_mtime_ns for st in map(os.stat, paths)]
-    except OSError:
-        return [None if st is None else st.st_mtime_ns for st in map(_stat_or_none, paths)]
-
-
-def _stat_or_none(path: str, *, follow: bool = True) -> os.stat_result | None:
-    try:
-        return os.stat(path, follow_symlinks=follow)
-    except OSError:
-        return None
-
-
-def _unknown_below(root: str, folder: str, manifest: Manifest) -> list[str]:
-    """Entries of `folder` that no build published (files, and folders removed whole)."""
-    found: list[str] = []
-    try:
-        entries = list(os.scandir(root + folder))
-    except OSError:
-        return found
-    for entry in entries:
-        rel = f"{folder}/{entry.name}" if folder else entry.name
-        if entry.is_dir(follow_symlinks=False):
-            if rel not in manifest.dirs:
-                found.append(rel)  # a folder we never made: removed whole
-        elif rel not in manifest.files:
-            found.append(rel)
-    return found
-
-
-def source_mark(file: str) -> bytes:
-    """A copied file's identity without reading it: size and mtime of its source."""
-    st = os.stat(file)
-    return f"{st.st_size}:{st.st_mtime_ns}".encode()
-
-
-def digest_of(data: bytes) -> bytes:
-    """What tells one file's bytes from another's (SHA-256, which CPUs now compute in hardware)."""
-    return hashlib.sha256(data).digest()[:16]
-
-
 @dataclass(frozen=True, slots=True)
 class Publication:
     """What publishing did: files written, and the manifest of the folder now."""
@@ -280,7 +142,7 @@ def publish(
         if not _holds_anything(out_dir):
             manifest = _publish_whole(ordered, out_dir, marks)
             return Publication(written=len(ordered), manifest=manifest)
-        verified = _adopt(out_dir, ordered, digests)
+        verified = adopt(out_dir, ordered, digests)
     trusted = verified.trusted
     entries: dict[str, Published] = {}
     for path in kept:
@@ -312,7 +174,7 @@ def publish(
     if wanted == previous.files.keys():
         folders: Collection[str] = previous.dirs.keys()
     else:
-        folders = _folders_of(wanted)
+        folders = folders_of(wanted)
         _refuse_clashes(wanted, folders)
     removed = sorted((trusted.keys() | verified.strangers) - wanted)
     _commit(out_dir, changed, removed)
@@ -320,8 +182,9 @@ def publish(
     for path, file in changed.items():
         st = os.stat(root + path)
         mark = source_mark(file.copy_from) if file.copy_from is not None else marks.get(path, b"")
-        entries[path] = Published(*_stat_key(st), digests.get(path, b""), mark)
-    dirs = _folder_mtimes(root, folders, verified.folders, _folders_of([*changed, *removed]))
+        digest = digests.get(path, b"")
+        entries[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest, mark)
+    dirs = _folder_mtimes(root, folders, verified.folders, folders_of([*changed, *removed]))
     return Publication(written=len(changed), manifest=Manifest(files=entries, dirs=dirs))
 
 
@@ -331,58 +194,6 @@ def _holds_anything(folder: Path) -> bool:
             return any(True for _ in entries)
     except OSError:
         return False
-
-
-def _adopt(out_dir: Path, ordered: Mapping[str, OutputFile], digests: dict[str, bytes]) -> Verified:
-    """Hold a folder with no manifest against `ordered` by reading it (cheaper than replacing it).
-
-    A file that already has the bytes wanted is trusted (its digest goes in `digests`);
-    anything else found, and any folder no file needs, is a stranger.
-    """
-    root = os.path.join(out_dir, "")
-    needed = _folders_of(ordered)
-    trusted: dict[str, Published] = {}
-    strangers: set[str] = set()
-    pending = [""]
-    try:
-        while pending:
-            folder = pending.pop()
-            with os.scandir(root + folder) as entries:
-                for entry in entries:
-                    path = f"{folder}/{entry.name}" if folder else entry.name
-                    if entry.is_dir(follow_symlinks=False) and path in needed:
-                        pending.append(path)
-                        continue
-                    file = ordered.get(path)
-                    st = None
-                    if file and not file.copy_from and entry.is_file(follow_symlinks=False):
-                        st = _holding(root + path, file.content)
-                    if file is None or st is None:
-                        strangers.add(path)
-                        continue
-                    digests[path] = digest = digest_of(file.content)
-                    trusted[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest)
-    except OSError as exc:
-        raise OutputError(f"cannot read {out_dir}: {exc}") from exc
-    return Verified(trusted, frozenset(strangers))
-
-
-def _holding(file: str, data: bytes) -> os.stat_result | None:
-    """The stat of `file` when it holds exactly `data`, else None (also when unreadable)."""
-    try:
-        fd = os.open(file, os.O_RDONLY | _BINARY)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if st.st_size != len(data):
-            return None
-        held = os.read(fd, len(data))
-        while len(held) < len(data) and (more := os.read(fd, len(data) - len(held))):
-            held += more
-        return st if held == data else None
-    finally:
-        os.close(fd)
 
 
 def _checked(
@@ -491,17 +302,6 @@ def _prune(root: str, folders: set[str]) -> None:
             folder = posixpath.dirname(folder)
 
 
-def _folders_of(paths: Iterable[str]) -> set[str]:
-    """Every folder that holds one of `paths`, the output folder itself ("") included."""
-    folders = {""}
-    for path in paths:
-        parent = path.rpartition("/")[0]
-        while parent not in folders:
-            folders.add(parent)
-            parent = parent.rpartition("/")[0]
-    return folders
-
-
 def _refuse_clashes(paths: Collection[str], folders: Collection[str]) -> None:
     """OutputError when a file's path is also the folder of another file."""
     for path in paths:
@@ -527,7 +327,7 @@ def _publish_whole(
     ordered: Mapping[str, OutputFile], out_dir: Path, marks: Mapping[str, bytes]
 ) -> Manifest:
     """Stage every file and swap the stage in; the manifest of the folder now."""
-    folders = _folders_of(ordered)
+    folders = folders_of(ordered)
     stats = _stage_and_swap(ordered, out_dir, folders)
     entries: dict[str, Published] = {}
     for path, file in ordered.items():
