@@ -16,14 +16,8 @@ from pathlib import Path
 
 import jinja2
 
-from .fingerprints import (
-    READS_ANY,
-    Fingerprints,
-    LayoutUses,
-    Reach,
-    layout_uses,
-    page_fingerprint,
-)
+from .fingerprints import READS_ANY, Fingerprints, Reach, page_fingerprint
+from .layoutreads import LayoutUses, layout_uses
 from .model import Article, OutputFile, Site
 from .pages import page_specs, site_inputs
 from .published import Verified, digest_of
