@@ -56,7 +56,6 @@ class PagePlan:
     paths: tuple[str, ...]  #: every page's output path, in page order
     marks: Mapping[str, bytes]  #: each page's fingerprint
     index: PageIndex
-    fingerprinted: int  #: pages whose fingerprint was computed (the others' was known)
 
 
 def site_shape(site: Site, articles: Sequence[Article], base: bytes) -> bytes:
@@ -174,7 +173,6 @@ def plan_pages(
         paths=paths,
         marks=dict(zip(paths, marks, strict=True)),
         index=index,
-        fingerprinted=len(specs) if known is None else len(affected),
     )
 
 
@@ -182,9 +180,9 @@ def search_outputs(
     site: Site, plan: PagePlan, out_dir: Path, verified: Verified | None
 ) -> tuple[tuple[OutputFile, ...], list[str]]:
     """The Pagefind index: kept as published when no page it indexes changed, else rebuilt."""
-    trusted = verified.trusted if verified is not None else {}
     from .search import INDEX_DIR, build_search_index  # Pagefind's client: only when indexing
 
+    trusted = verified.trusted if verified is not None else {}
     published = [p for p in trusted if p.startswith(INDEX_DIR + "/")]
     if (
         published
