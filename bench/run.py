@@ -216,6 +216,7 @@ def report(builds: dict[str, ToolResult], extra: dict[str, list[Sample]]) -> str
     base = builds["bulletin"].median if "bulletin" in builds else {}
     head = (
         f"{'tool':15} {'runs':>4} {'wall s':>8} {'cpu s':>8} {'rss MB':>8} {'tree MB':>8} "
+        f"{'pss MB':>7} "
         f"{'pages':>7} {'files':>7} {'out MB':>7} {'wall ×':>7} {'cpu ×':>6} {'rss ×':>6} "
         f"{'others':>6}"
     )
@@ -224,7 +225,8 @@ def report(builds: dict[str, ToolResult], extra: dict[str, list[Sample]]) -> str
         m, out = result.median, result.output
         lines.append(
             f"{tool:15} {len(result.samples):>4} {m['wall']:>8.2f} {m['cpu']:>8.2f} "
-            f"{m['max_rss_mb']:>8.0f} {m['tree_rss_mb']:>8.0f} {out['html']:>7.0f} "
+            f"{m['max_rss_mb']:>8.0f} {m['tree_rss_mb']:>8.0f} {m['tree_pss_mb']:>7.0f} "
+            f"{out['html']:>7.0f} "
             f"{out['files']:>7.0f} {out['mb']:>7.1f} {ratio(m['wall'], base.get('wall')):>7} "
             f"{ratio(m['cpu'], base.get('cpu')):>6} "
             f"{ratio(m['max_rss_mb'], base.get('max_rss_mb')):>6} {m['others_cpu']:>6.1f}"
@@ -243,11 +245,14 @@ def targets(builds: dict[str, ToolResult], extra: dict[str, list[Sample]]) -> li
     """The issue's targets that this run can check, each with its measured value."""
     walls = {tool: r.median["wall"] for tool, r in builds.items()}
     rss = {tool: r.median["tree_rss_mb"] for tool, r in builds.items()}
+    pss = {tool: r.median["tree_pss_mb"] for tool, r in builds.items()}
     rows: list[tuple[str, float, float, bool]] = []  # name, value, limit, at most?
     for tool in ("bulletin", "bulletin+search"):
         if tool in walls and "hugo" in walls:
             rows.append((f"clean wall, {tool} ÷ Hugo", walls[tool] / walls["hugo"], 1.0, True))
             rows.append((f"peak tree RSS, {tool} ÷ Hugo", rss[tool] / rss["hugo"], 0.5, True))
+            if pss["hugo"]:
+                rows.append((f"peak tree PSS, {tool} ÷ Hugo", pss[tool] / pss["hugo"], 0.5, True))
         if tool in walls and "pelican" in walls:
             rows.append((f"clean wall, Pelican ÷ {tool}", walls["pelican"] / walls[tool], 5, False))
     limits = {"noop": ("no-op rebuild wall, s", 1.0), "edit": ("one-edit rebuild wall, s", 0.5),
