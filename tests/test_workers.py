@@ -80,3 +80,13 @@ def test_no_fork_while_another_thread_runs(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         stop.set()
         thread.join()
+
+
+def test_a_child_that_dies_is_an_error_not_missing_results() -> None:
+    def work(item: int) -> int:
+        if item == ITEMS[-1]:
+            os._exit(3)
+        return item
+
+    with pytest.raises(RuntimeError, match="status"):
+        fork_map(work, ITEMS, 2)

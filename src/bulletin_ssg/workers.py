@@ -12,10 +12,11 @@ import os
 import pickle
 import signal
 import sys
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import NoReturn, TypeVar
+from typing import IO, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,56 +94,73 @@ def can_fork() -> bool:
 
 def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
     """`function` over `items` split among this process and `jobs - 1` forked children, which
-    share this process's memory as it is (nothing is pickled on the way out; results come back
-    pickled). Results are in the order of `items`; the first exception in that order is raised.
+    share this process's memory as it is (nothing is pickled on the way out). Each child
+    pickles its results one by one into an unnamed temporary file as it goes, so it never
+    holds more than one. Results are in the order of `items`; the first exception in that
+    order is raised.
     """
     if jobs <= 1 or len(items) < FORK_THRESHOLD or not can_fork():
         return [function(item) for item in items]
     size = -(-len(items) // jobs)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
+    #: (pid, the file it writes its results to, how many it owes)
+    children: list[tuple[int, IO[bytes], int]] = []
     try:
         for chunk in chunks[1:]:
-            read_end, write_end = os.pipe()
+            spool: IO[bytes] = tempfile.TemporaryFile()
             pid = os.fork()
             if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
-                os.close(read_end)
-                _child(function, chunk, write_end)
-            os.close(write_end)
-            children.append((pid, read_end))
+                _child(function, chunk, spool)
+            children.append((pid, spool, len(chunk)))
         results = [function(item) for item in chunks[0]]
         while children:
-            pid, read_end = children.pop(0)
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
-            os.waitpid(pid, 0)
-            kind, value = pickle.loads(data) if data else ("error", RuntimeError("worker died"))
-            if kind == "error":
-                raise value
-            results.extend(value)  # type: ignore[arg-type]
+            pid, spool, expected = children.pop(0)
+            _, status = os.waitpid(pid, 0)
+            with spool:
+                spool.seek(0)
+                results.extend(_read_results(spool, expected, status))
         return results
     finally:
-        for pid, read_end in children:  # only left when raising: stop the rest
-            os.close(read_end)
+        for pid, spool, _ in children:  # only left when raising: stop the rest
+            spool.close()
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
 
-def _child(function: Callable[[T], R], chunk: Sequence[T], write_end: int) -> NoReturn:
-    """Run in a forked child: results (or the first exception) down the pipe, then exit."""
+def _read_results(spool: IO[bytes], expected: int, status: int) -> Iterator[R]:
+    """A child's results from its file; raises the exception it stopped at, if it did."""
+    found = 0
+    while True:
+        try:
+            kind, value = pickle.load(spool)
+        except EOFError:
+            break
+        if kind == "error":
+            raise value
+        found += 1
+        yield value
+    if status != 0 or found != expected:
+        raise RuntimeError(f"a worker process ended with status {status}, {found} of {expected}")
+
+
+def _child(function: Callable[[T], R], chunk: Sequence[T], spool: IO[bytes]) -> NoReturn:
+    """Run in a forked child: each result (or the first exception) into `spool`, then exit."""
     code = 0
     try:
-        try:
-            payload: tuple[str, object] = ("ok", [function(item) for item in chunk])
-        except BaseException as exc:
-            payload = ("error", exc)
-        try:
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:
-            data = pickle.dumps(("error", RuntimeError(repr(payload[1]))))
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(data)
+        for item in chunk:
+            try:
+                entry: tuple[str, object] = ("ok", function(item))
+            except BaseException as exc:
+                entry = ("error", exc)
+            try:
+                pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                entry = ("error", RuntimeError(repr(entry[1])))
+                pickle.dump(entry, spool)
+            if entry[0] == "error":
+                break
+        spool.flush()
     except BaseException:
         code = 1
     finally:
