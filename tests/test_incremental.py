@@ -362,6 +362,21 @@ def test_consecutive_edits_each_match_a_clean_build(sample_site: Path, tmp_path:
         assert snapshot(out) == clean(site, tmp_path / f"reference-{number}"), edit.__name__
 
 
+def page_urls_passed_to(name: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URL of each page `incremental.<name>(_, page_or_spec, ...)` is called with, from now."""
+    import bulletin_ssg.incremental as incremental
+
+    urls: list[str] = []
+    original = getattr(incremental, name)
+
+    def recording(*args: object, **kwargs: object) -> object:
+        urls.append(args[1].url)  # type: ignore[attr-defined]
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, name, recording)
+    return urls
+
+
 @pytest.mark.parametrize(
     ("edit", "everything"),
     [(edit_body, False), (edit_title, False), (edit_section, True), (add_article, True)],
@@ -371,19 +386,10 @@ def test_only_pages_reading_a_changed_article_are_fingerprinted(
     edit: Edit, everything: bool, sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A change within articles fingerprints their readers; a change of the site's shape, all."""
-    import bulletin_ssg.incremental as incremental
-
     site = without_search(sample_site)
     out = tmp_path / "public"
     build_site(site, out, environ={})
-    counted: list[str] = []
-    original = incremental.page_fingerprint
-
-    def counting(*args: object, **kwargs: object) -> object:
-        counted.append(args[1].url)  # type: ignore[attr-defined]
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(incremental, "page_fingerprint", counting)
+    counted = page_urls_passed_to("page_fingerprint", monkeypatch)
     edit(site)
     report = build_site(site, out, environ={})
     if everything:
@@ -423,19 +429,10 @@ def test_a_body_edit_renders_no_other_article_page(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Neighbours read the edited article's title and URL only: their pages stay as they are."""
-    import bulletin_ssg.incremental as incremental
-
     site = without_search(sample_site)
     out = tmp_path / "public"
     build_site(site, out, environ={})
-    rendered: list[str] = []
-    original = incremental.render_page
-
-    def recording(*args: object, **kwargs: object) -> object:
-        rendered.append(args[1].url)  # type: ignore[attr-defined]
-        return original(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(incremental, "render_page", recording)
+    rendered = page_urls_passed_to("render_page", monkeypatch)
     edit_body(site)
     build_site(site, out, environ={})
     issue = next(i for i in load(site).issues if i.date.isoformat() == "2024-05-02")
