@@ -98,6 +98,7 @@ class Bench:
         self.quiet_wait = quiet_wait
         self.roots = roots
         self.log = work / "tools.log"
+        self.trash = work / "trash"  #: outputs and caches of earlier clean builds
         self.bulletin = bulletin_command()
         self.commands: dict[str, Callable[[Path], list[str | Path]]] = {}
         self.versions: dict[str, str] = {"bulletin": first_line([*self.bulletin, "--version"])}
@@ -136,12 +137,23 @@ class Bench:
         return self.work / "out" / tool
 
     def clean_build(self, tool: str) -> Sample:
-        """One full build into an empty folder, without bulletin's cache, dirty pages flushed."""
+        """One full build into an empty folder, without bulletin's cache, dirty pages flushed.
+
+        The last build's output and cache are moved aside, not deleted, until every clean
+        build is done (`empty_trash`): ext4 slows down creating files for a while after many
+        were deleted (it skips recently freed inodes), which would charge one tool for
+        another's clean-up and made rounds differ by up to 5 s.
+        """
         out = self.output(tool)
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(self.roots[tool] / BULLETIN_CACHE, ignore_errors=True)
+        for folder in (out, self.roots[tool] / BULLETIN_CACHE):
+            if folder.exists():
+                self.trash.mkdir(exist_ok=True)
+                folder.rename(self.trash / f"{len(list(self.trash.iterdir()))}-{folder.name}")
         self.settle()
         return measure(self.commands[tool](out), cwd=self.roots[tool], log=self.log)
+
+    def empty_trash(self) -> None:
+        shutil.rmtree(self.trash, ignore_errors=True)
 
     def rebuild(self) -> Sample:
         """bulletin again into its existing output, with the cache its last build left."""
@@ -342,7 +354,10 @@ def bench_all(
     runs = {tool: args.runs for tool in tools}
     if "pelican" in runs and args.pelican_runs is not None:
         runs["pelican"] = args.pelican_runs
-    samples = run_clean_builds(bench, tools, runs)
+    try:
+        samples = run_clean_builds(bench, tools, runs)
+    finally:
+        bench.empty_trash()
     builds = {tool: ToolResult(samples[tool], output_stats(bench.output(tool))) for tool in tools}
     extra: dict[str, list[Sample]] = {}
     if "bulletin" in tools:
