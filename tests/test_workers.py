@@ -90,3 +90,22 @@ def test_a_child_that_dies_is_an_error_not_missing_results() -> None:
 
     with pytest.raises(RuntimeError, match="status"):
         fork_map(work, ITEMS, 2)
+
+
+@pytest.mark.parametrize("forks", [0, 1], ids=["none", "one-of-two"])
+def test_chunks_that_cannot_be_forked_are_done_here_in_order(
+    forks: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_fork = os.fork
+    made: list[int] = []
+
+    def fork() -> int:
+        if len(made) >= forks:
+            raise OSError(11, "Resource temporarily unavailable")
+        made.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    results = fork_map(lambda item: (item, os.getpid()), ITEMS, 3)
+    assert [item for item, _ in results] == ITEMS
+    assert len({pid for _, pid in results}) == 1 + forks

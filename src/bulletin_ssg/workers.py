@@ -103,18 +103,22 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
         return [function(item) for item in items]
     size = -(-len(items) // jobs)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    #: (pid, the file it writes its results to, how many it owes)
-    children: list[tuple[int, IO[bytes], int]] = []
+    #: per chunk after the first: (pid, the file it writes its results to, how many it owes),
+    #: or None when it could not be forked (this process does that chunk itself)
+    forked: list[tuple[int, IO[bytes], int] | None] = []
+    children: list[tuple[int, IO[bytes], int]] = []  # not yet reaped
     try:
         for chunk in chunks[1:]:
-            spool: IO[bytes] = tempfile.TemporaryFile()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
-                _child(function, chunk, spool)
-            children.append((pid, spool, len(chunk)))
+            forked.append(_fork(function, chunk))
+            if forked[-1] is not None:
+                children.append(forked[-1])
         results = [function(item) for item in chunks[0]]
-        while children:
-            pid, spool, expected = children.pop(0)
+        for chunk, child in zip(chunks[1:], forked, strict=True):
+            if child is None:
+                results.extend(function(item) for item in chunk)
+                continue
+            children.remove(child)
+            pid, spool, expected = child
             _, status = os.waitpid(pid, 0)
             with spool:
                 spool.seek(0)
@@ -126,6 +130,24 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _fork(
+    function: Callable[[T], R], chunk: Sequence[T]
+) -> tuple[int, IO[bytes], int] | None:
+    """A child doing `chunk`, with its file; None if no file or process could be made."""
+    try:
+        spool: IO[bytes] = tempfile.TemporaryFile()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        spool.close()
+        return None
+    if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
+        _child(function, chunk, spool)
+    return pid, spool, len(chunk)
 
 
 def _read_results(spool: IO[bytes], expected: int, status: int) -> Iterator[R]:
