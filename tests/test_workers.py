@@ -109,3 +109,13 @@ def test_chunks_that_cannot_be_forked_are_done_here_in_order(
     results = fork_map(lambda item: (item, os.getpid()), ITEMS, 3)
     assert [item for item, _ in results] == ITEMS
     assert len({pid for _, pid in results}) == 1 + forks
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "forked"])
+def test_progress_is_told_as_items_get_done(jobs: int) -> None:
+    told: list[int] = []
+    fork_map(lambda item: item, ITEMS, jobs, told.append)
+    assert told == sorted(told)
+    assert told[0] == 100 * jobs
+    assert told[-1] <= len(ITEMS)
+    assert len(told) == len(ITEMS) // jobs // 100

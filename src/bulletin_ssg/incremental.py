@@ -145,7 +145,11 @@ def plan_pages(
         or old.mark != known[number]
     ]
     tell("pages", 0, len(todo))
-    done = dict(zip(todo, fork_map(work, todo, jobs), strict=True))
+
+    def progress(done: int) -> None:
+        tell("pages", done, len(todo))
+
+    done = dict(zip(todo, fork_map(work, todo, jobs, progress), strict=True))
     rendered: list[OutputFile] = []
     for number, path in enumerate(paths):
         mark, reach, page = done.get(number) or (known[number], None, None)  # type: ignore[index]

@@ -92,15 +92,21 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and linux and threading.active_count() == 1
 
 
-def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+def fork_map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
     """`function` over `items` split among this process and `jobs - 1` forked children, which
     share this process's memory as it is (nothing is pickled on the way out). Each child
     pickles its results one by one into an unnamed temporary file as it goes, so it never
     holds more than one. Results are in the order of `items`; the first exception in that
-    order is raised.
+    order is raised. `progress(done)` is told now and then how many items are about done
+    (reckoned from this process's share).
     """
     if jobs <= 1 or len(items) < FORK_THRESHOLD or not can_fork():
-        return [function(item) for item in items]
+        return _counted(function, items, 1, len(items), progress)
     size = -(-len(items) // jobs)
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
     #: per chunk after the first: (pid, the file it writes its results to, how many it owes),
@@ -112,7 +118,8 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
             forked.append(_fork(function, chunk))
             if forked[-1] is not None:
                 children.append(forked[-1])
-        results = [function(item) for item in chunks[0]]
+        working = 1 + sum(child is not None for child in forked)
+        results = _counted(function, chunks[0], working, len(items), progress)
         for chunk, child in zip(chunks[1:], forked, strict=True):
             if child is None:
                 results.extend(function(item) for item in chunk)
@@ -130,6 +137,25 @@ def fork_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+
+
+def _counted(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    working: int,
+    total: int,
+    progress: Callable[[int], None] | None,
+) -> list[R]:
+    """`function` over `items` here, telling `progress` every 100 items how many of `total`
+    the `working` processes have about done."""
+    if progress is None:
+        return [function(item) for item in items]
+    results: list[R] = []
+    for number, item in enumerate(items, start=1):
+        results.append(function(item))
+        if number % 100 == 0:
+            progress(min(total, number * working))
+    return results
 
 
 def _fork(
