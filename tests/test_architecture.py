@@ -76,12 +76,13 @@ ALLOWED: dict[str, set[str]] = {
         "search",
         "workers",
     },
-    "buildstate": {"cache", "content", "published"},
+    "buildstate": {"cache", "content", "records", "published"},
     "build": {
         "errors",
         "model",
         "config",
         "content",
+        "records",
         "links",
         "structure",
         "validate",
@@ -100,7 +101,7 @@ ALLOWED: dict[str, set[str]] = {
     "watch": {"errors"},
     "serve": {"errors", "livereload", "watch"},
     "cli": {
-        "__init__", "errors", "build", "buildstate", "config", "content", "importer",
+        "__init__", "errors", "build", "buildstate", "config", "articles", "importer",
         "scaffold", "serve",
     },
     "__main__": {"cli"},

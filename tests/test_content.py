@@ -10,10 +10,12 @@ from types import MappingProxyType
 
 import pytest
 
+from bulletin_ssg.articles import decode
 from bulletin_ssg.config import load_config
-from bulletin_ssg.content import decode, load_content, parse_issue_date
+from bulletin_ssg.content import load_content
 from bulletin_ssg.errors import ContentError, Location
 from bulletin_ssg.links import LinkMap
+from bulletin_ssg.links import issue_folder_date as parse_issue_date
 from bulletin_ssg.model import Heading, Link
 
 SITE_YAML = (

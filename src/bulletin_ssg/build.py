@@ -26,7 +26,8 @@ from .published import verify
 # The parsers, Jinja and the renderers are imported where they are used: a build that finds
 # nothing changed (the commonest) never needs them, and importing them costs ~0.2 s.
 if TYPE_CHECKING:
-    from .content import ArticleRecord, Content
+    from .content import Content
+    from .records import ArticleRecord
     from .workers import Workers
 
 ASSETS_DIR = "assets"

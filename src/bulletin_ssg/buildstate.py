@@ -17,7 +17,8 @@ from .cache import CACHE_DIR, Cache
 from .published import Manifest, verify
 
 if TYPE_CHECKING:  # not at run time: a build with nothing to do never loads the parsers
-    from .content import ArticleRecord, Content
+    from .content import Content
+    from .records import ArticleRecord
 
 CONFIG_FILE = "site.yaml"
 #: The cache entry listing the files of article records, one per issue folder.

@@ -318,8 +318,8 @@ def import_page(
     force: bool,
 ) -> None:
     """Turn the plain text of a printed page into Markdown articles of one issue."""
+    from .articles import decode
     from .config import load_config
-    from .content import decode
     from .importer import describe_plan, parse_issue_date, parse_page, write_plan
 
     root = site_root(source)

@@ -21,20 +21,16 @@ from .articles import (
     RenderTask,
     Source,
     SplitTask,
-    decode,
     render_many,
     split_many,
 )
 from .errors import Diagnostic, Location, warning
 from .issuefolders import Found, walk_issue_folders
-from .links import CONTENT_DIR, LinkMap
-from .links import issue_folder_date as parse_issue_date
+from .links import CONTENT_DIR, LinkMap, issue_folder_date
 from .model import Article, IssueInfo, SiteConfig, StaticFile
 from .records import ArticleRecord, RenderedFor
 from .sources import BUNDLE_INDEX, assign_slugs, bundle_static_files, link_targets
 from .workers import Workers
-
-__all__ = ["Content", "ArticleRecord", "decode", "load_content", "parse_issue_date"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -297,4 +293,4 @@ def article_fingerprint(key: bytes, outcome: RenderOutcome, *, draft: bool) -> b
 
 
 def _issue_of(url: str) -> date | None:
-    return parse_issue_date(url.split("/")[2]) if url.startswith("/issues/") else None
+    return issue_folder_date(url.split("/")[2]) if url.startswith("/issues/") else None
