@@ -21,11 +21,18 @@ from pathlib import Path
 
 from .errors import OutputError
 from .model import OutputFile
-from .published import Manifest, Published, Verified, adopt, digest_of, folders_of, source_mark
+from .published import (
+    BINARY,
+    Manifest,
+    Published,
+    Verified,
+    adopt,
+    digest_of,
+    folders_of,
+    source_mark,
+)
 
-#: Flags to open a file for its bytes as they are (O_BINARY: no newline translation on Windows).
-_BINARY = getattr(os, "O_BINARY", 0)
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY
 #: A path check_path gives back as it is: no empty, `.` or `..` segment, backslash or drive.
 _NORMAL = re.compile(r"(?!\.\.)(?!\.(?:/|\Z))[^/\\:]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
 

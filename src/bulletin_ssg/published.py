@@ -18,7 +18,7 @@ from .errors import OutputError
 from .model import OutputFile
 
 #: Flag to open a file for its bytes as they are (O_BINARY: no newline translation on Windows).
-_BINARY = getattr(os, "O_BINARY", 0)
+BINARY = getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +191,7 @@ def adopt(out_dir: Path, ordered: Mapping[str, OutputFile], digests: dict[str, b
 def _holding(file: str, data: bytes) -> os.stat_result | None:
     """The stat of `file` when it holds exactly `data`, else None (also when unreadable)."""
     try:
-        fd = os.open(file, os.O_RDONLY | _BINARY)
+        fd = os.open(file, os.O_RDONLY | BINARY)
     except OSError:
         return None
     try:
