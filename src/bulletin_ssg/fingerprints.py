@@ -91,29 +91,12 @@ class Fingerprints:
         if known is not None and known[0] is value and known[1] is chains:
             return known[2], known[3]
         hasher = hashlib.blake2b(digest_size=16)
-        reaches: list[Reach] = [seeded[2]] if seeded is not None and seeded[0] is value else []
+        reaches: list[Reach] = []
+        self._passed(value, reaches)
         for chain, truth in chains:
-            if EACH in chain:
-                part, reach = self.traced(self._each(value, chain, truth, reaches))
-                if reach:
-                    reaches.append(reach)
-                hasher.update(len(part).to_bytes(4, "little"))
-                hasher.update(part)
-                continue
-            found = value
-            for step in chain:  # what `resolve` does, noting each seeded value passed through
-                found, ok = _step(found, step)
-                if not ok:
-                    break
-                passed = self._seeded.get(id(found))
-                if passed is not None and passed[0] is found:
-                    reaches.append(passed[2])
-            if truth:
-                part = b"<true>" if found else b"<false>"
-            else:
-                part, reach = self.traced(found)
-                if reach:
-                    reaches.append(reach)
+            part, reach = self.traced(self._walk(value, chain, truth, reaches))
+            if reach:
+                reaches.append(reach)
             hasher.update(len(part).to_bytes(4, "little"))
             hasher.update(part)
         digest = hasher.digest()
@@ -121,11 +104,12 @@ class Fingerprints:
         self._reads[key] = (value, chains, digest, reach)
         return digest, reach
 
-    def _each(
+    def _walk(
         self, value: object, chain: tuple[str, ...], truth: bool, reaches: list[Reach]
     ) -> object:
-        """What `chain` reads of `value`, a tuple per EACH step (each element's reading), the
-        seeded values passed through added to `reaches`."""
+        """What `chain` reads of `value` as Jinja would (its truth when `truth`; a marker at a
+        dead end; a tuple per EACH step, one reading per element), the seeded values passed
+        through added to `reaches`."""
         for index, step in enumerate(chain):
             if step == EACH:
                 try:
@@ -137,7 +121,7 @@ class Fingerprints:
                 rest = chain[index + 1 :]
                 for item in items:
                     self._passed(item, reaches)
-                return tuple(self._each(item, rest, truth, reaches) for item in items)
+                return tuple(self._walk(item, rest, truth, reaches) for item in items)
             value, ok = _step(value, step)
             if not ok:
                 return value
