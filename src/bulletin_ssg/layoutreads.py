@@ -99,8 +99,9 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
                     isinstance(n, _OPAQUE_IN_LOOP) or any(True for _ in n.find_all(_OPAQUE_IN_LOOP))
                     for n in inner
                 ):
-                    name, chain = root
-                    outer = binding(_name_at(loop.iter), name)
+                    head, chain = root
+                    name = head.name
+                    outer = binding(head, name)
                     if outer is not None:
                         name, chain = outer[0], outer[1] + chain
                     loops[id(loop)] = (name, (*chain, EACH))
@@ -154,12 +155,12 @@ def _uses_in(tree: nodes.Template) -> Iterator[Use]:
             yield name.name, tuple(chain), truth
 
 
-def _chain_root(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
-    """(variable, chain) when `node` is `name.attr['key']...` and nothing else."""
+def _chain_root(node: nodes.Node) -> tuple[nodes.Name, tuple[str, ...]] | None:
+    """(the Name, chain) when `node` is `name.attr['key']...` and nothing else."""
     chain: list[str] = []
     while True:
         if isinstance(node, nodes.Name) and node.ctx == "load":
-            return node.name, tuple(reversed(chain))
+            return node, tuple(reversed(chain))
         if isinstance(node, nodes.Getattr):
             chain.append(node.attr)
         elif (
@@ -171,13 +172,6 @@ def _chain_root(node: nodes.Node) -> tuple[str, tuple[str, ...]] | None:
         else:
             return None
         node = node.node
-
-
-def _name_at(node: nodes.Node) -> nodes.Node:
-    """The Name at the root of a chain expression (see `_chain_root`)."""
-    while not isinstance(node, nodes.Name):
-        node = node.node  # type: ignore[attr-defined]
-    return node
 
 
 def _as_truth(node: nodes.Node, parents: dict[int, nodes.Node]) -> bool:
