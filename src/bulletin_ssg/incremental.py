@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
@@ -97,29 +97,22 @@ def plan_pages(
     specs = list(page_specs(site))
     paths = tuple(output_path(spec.url) for spec in specs)
     shape = site_shape(site, articles, base)
-    known: Sequence[bytes] | None = None
-    affected: set[int] = set()
-    if (
-        previous is not None
+    same_shape = (
+        previous
+        if previous is not None
         and previous.shape == shape
         and previous.paths == paths
         and previous.sources == sources
-    ):
-        known = previous.marks
-        affected = previous.affected(digests)
+        else None
+    )
+    known = same_shape.marks if same_shape is not None else None
+    affected = same_shape.affected(digests) if same_shape is not None else set()
     fingerprints = Fingerprints()
     for number, (article, digest) in enumerate(seeds):
         fingerprints.known(article, digest, number)
     common = fingerprints.of(site_inputs(site))
     uses = uses if uses is not None else {}
-    kept: list[str] = []
-    marks: list[bytes] = []
-    readers: list[list[int]] = [[] for _ in articles]
-    always: list[int] = []
     trusted = verified.trusted if verified is not None else {}
-    for spec in specs:
-        if spec.layout not in uses:
-            uses[spec.layout] = layout_uses(env, spec.layout)
 
     def work(number: int) -> tuple[bytes, Reach | None, OutputFile | None]:
         """The page's mark, what it reached (None when its mark was known), and the page
@@ -144,6 +137,9 @@ def plan_pages(
         or (old := trusted.get(path)) is None
         or old.mark != known[number]
     ]
+    for number in todo:  # before any fork, so that every process has them
+        if specs[number].layout not in uses:
+            uses[specs[number].layout] = layout_uses(env, specs[number].layout)
     tell("pages", 0, len(todo))
 
     def progress(done: int) -> None:
@@ -151,21 +147,23 @@ def plan_pages(
 
     done = dict(zip(todo, fork_map(work, todo, jobs, progress), strict=True))
     rendered: list[OutputFile] = []
+    kept: list[str] = []
+    marks: list[bytes] = []
     for number, path in enumerate(paths):
-        mark, reach, page = done.get(number) or (known[number], None, None)  # type: ignore[index]
+        mark, _, page = done.get(number) or (known[number], None, None)  # type: ignore[index]
         marks.append(mark)
         if page is None:
             kept.append(path)
         else:
             rendered.append(page)
-        for reached in reach or ():
-            (always if reached == READS_ANY else readers[reached]).append(number)
-    if known is not None and previous is not None:
-        index = PageIndex(
-            shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
-            readers=previous.readers, always=previous.always,
-        )  # fmt: skip
+    if same_shape is not None:  # the same pages read the same articles as before
+        index = replace(same_shape, marks=tuple(marks), digests=digests)
     else:
+        readers: list[list[int]] = [[] for _ in articles]
+        always: list[int] = []
+        for number, (_, reach, _) in done.items():
+            for reached in reach or ():
+                (always if reached == READS_ANY else readers[reached]).append(number)
         index = PageIndex(
             shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
             readers=tuple(array("I", pages).tobytes() for pages in readers),
