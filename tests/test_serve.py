@@ -18,15 +18,11 @@ import pytest
 from bulletin_ssg.errors import Diagnostic, Location, SiteError, error
 from bulletin_ssg.serve import DevServer, inject, respond, url_segments
 
+from .browser import CHROMIUM, launch
+
 SECRET = "TOP-SECRET-OUTSIDE-OUTPUT"
 PAGE = "<!doctype html><html><body><h1>{}</h1></body></html>"
 WAIT = 10.0  # upper bound for a thread or the file system to answer; never a timing assertion
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run",
-]
 
 
 def make_output(folder: Path, files: dict[str, str | bytes]) -> Path:
@@ -377,8 +373,7 @@ def test_live_reload_and_error_overlay_in_chromium(site: tuple[Path, SwappingBui
         DevServer(root=root, output=root / "public", rebuild=build, port=0) as server,
         sync_api.sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         try:
             page = browser.new_page()
             page.goto(server.url)
