@@ -119,3 +119,25 @@ def test_progress_is_told_as_items_get_done(jobs: int) -> None:
     assert told[0] == 100 * jobs
     assert told[-1] <= len(ITEMS)
     assert len(told) == len(ITEMS) // jobs // 100
+
+
+def _pids(chunk: list[int]) -> list[tuple[int, int]]:
+    return [(item, os.getpid()) for item in chunk]
+
+
+@pytest.mark.parametrize("forking", [True, False], ids=["forked", "spawned-pool"])
+def test_chunks_are_mapped_in_other_processes_in_input_order(
+    forking: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: forking)
+    items = list(range(workers.POOL_THRESHOLD * 2, 0, -1))
+    with workers.Workers(2) as pool:
+        results = pool.map_chunks(_pids, items, list)
+        started = pool._pool is not None
+    assert [item for item, _ in results] == items
+    pids = {pid for _, pid in results}
+    if forking:  # this process does one half, a child the other
+        assert os.getpid() in pids and len(pids) == 2
+    else:  # pool workers take chunks as they come: which ones is up to them
+        assert os.getpid() not in pids
+    assert started is not forking  # no pool is started when children can be forked
