@@ -63,7 +63,8 @@ ALLOWED: dict[str, set[str]] = {
     "sitemap": {"errors", "model"},
     "search": {"errors", "model"},
     "published": {"errors", "model"},
-    "output": {"errors", "model", "published"},
+    "staging": {"errors", "model", "published"},
+    "output": {"errors", "model", "published", "staging"},
     "layoutreads": set(),
     "fingerprints": {"layoutreads", "pages"},
     "incremental": {
@@ -74,6 +75,7 @@ ALLOWED: dict[str, set[str]] = {
         "published",
         "render",
         "search",
+        "staging",
         "workers",
     },
     "buildstate": {"cache", "content", "records", "published"},

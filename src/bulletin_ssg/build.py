@@ -20,7 +20,7 @@ from .config import load_config
 from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .links import CONTENT_DIR
 from .model import OutputFile, Site, SiteConfig
-from .output import publish
+from .output import check_destination, publish, stage_for
 from .published import verify
 
 # The parsers, Jinja and the renderers are imported where they are used: a build that finds
@@ -161,31 +161,35 @@ def _build(
     verified = verify(out_dir, state.manifest(out_dir))
     content = loaded.content
     previous = state.page_index(out_dir)
-    plan = plan_pages(
-        site, env, root, verified, base=inputs.layouts, tell=tell,
-        seeds=zip(content.articles, content.fingerprints, strict=True),
-        previous=previous if isinstance(previous, PageIndex) else None,
-        uses=layouts.uses,  # type: ignore[arg-type]
-        jobs=workers.jobs,
-    )  # fmt: skip
-    feeds = render_feeds(site)
-    sitemap = render_sitemap(site, plan.paths)
-    kept = list(plan.kept)
-    index: tuple[OutputFile, ...] = ()
-    if site.config.search:
-        tell("search index", 0, 1)
-        index, kept_index = search_outputs(site, plan, out_dir, verified)
-        kept.extend(kept_index)
-    statics = static_outputs(root, site)
-    tell("writing", 0, 1)
-    publication = publish(
-        [*plan.rendered, *feeds, *sitemap, *index, *statics],
-        out_dir,
-        protected=[root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))],
-        marks=plan.marks,
-        kept=kept,
-        verified=verified,
-    )
+    protected = [root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))]
+    check_destination(out_dir, protected)
+    stage = stage_for(out_dir, verified)
+    try:
+        plan = plan_pages(
+            site, env, root, verified, base=inputs.layouts, tell=tell,
+            seeds=zip(content.articles, content.fingerprints, strict=True),
+            previous=previous if isinstance(previous, PageIndex) else None,
+            uses=layouts.uses,  # type: ignore[arg-type]
+            jobs=workers.jobs, stage=stage,
+        )  # fmt: skip
+        feeds = render_feeds(site)
+        sitemap = render_sitemap(site, plan.paths)
+        kept = list(plan.kept)
+        index: tuple[OutputFile, ...] = ()
+        if site.config.search:
+            tell("search index", 0, 1)
+            index, kept_index = search_outputs(site, plan, out_dir, verified, stage)
+            kept.extend(kept_index)
+        statics = static_outputs(root, site)
+        tell("writing", 0, 1)
+        publication = publish(
+            [*plan.rendered, *feeds, *sitemap, *index, *statics],
+            out_dir, protected=protected, marks=plan.marks, kept=kept, verified=verified,
+            stage=stage,
+        )  # fmt: skip
+    finally:
+        if stage is not None:
+            stage.close()
     report = BuildReport(
         pages=len(plan.paths),
         files=len(publication.manifest.files),

@@ -22,6 +22,7 @@ from .model import Article, OutputFile, Site
 from .pages import page_specs, site_inputs
 from .published import Verified, digest_of
 from .render import output_path, render_page
+from .staging import Stage, Staged
 from .workers import fork_map
 
 
@@ -51,7 +52,7 @@ class PageIndex:
 class PagePlan:
     """The pages of a build: those rendered now, and those kept as published."""
 
-    rendered: tuple[OutputFile, ...]
+    rendered: tuple[OutputFile | Staged, ...]  #: Staged when written as they were rendered
     kept: tuple[str, ...]  #: output paths of pages whose inputs did not change
     paths: tuple[str, ...]  #: every page's output path, in page order
     marks: Mapping[str, bytes]  #: each page's fingerprint
@@ -83,12 +84,14 @@ def plan_pages(
     previous: PageIndex | None = None,
     uses: dict[str, LayoutUses] | None = None,
     jobs: int = 1,
+    stage: Stage | None = None,
 ) -> PagePlan:
     """Render the pages whose fingerprint differs from the one they were published with.
 
     `seeds` are the articles with their fingerprints (from their records); `previous` is the
     page index of the last build into the same folder; `uses` what each layout reads, as far
-    as known (filled in here). With `jobs` > 1 many pages render in forked processes.
+    as known (filled in here). With `jobs` > 1 many pages render in forked processes. With a
+    `stage`, each page is written into it by the process that rendered it.
     """
     seeds = list(seeds)
     articles = [article for article, _ in seeds]
@@ -114,7 +117,7 @@ def plan_pages(
     uses = uses if uses is not None else {}
     trusted = verified.trusted if verified is not None else {}
 
-    def work(number: int) -> tuple[bytes, Reach | None, OutputFile | None]:
+    def work(number: int) -> tuple[bytes, Reach | None, OutputFile | Staged | None]:
         """The page's mark, what it reached (None when its mark was known), and the page
         rendered unless the one published with that mark can stay."""
         spec = specs[number]
@@ -127,7 +130,8 @@ def plan_pages(
         if old is not None and old.mark == mark:
             return mark, reach, None
         page, values, origin = spec.build()
-        return mark, reach, render_page(env, page, values, origin, root=root)
+        rendered = render_page(env, page, values, origin, root=root)
+        return mark, reach, stage.put(rendered) if stage is not None else rendered
 
     todo = [
         number
@@ -146,7 +150,7 @@ def plan_pages(
         tell("pages", done, len(todo))
 
     done = dict(zip(todo, fork_map(work, todo, jobs, progress), strict=True))
-    rendered: list[OutputFile] = []
+    rendered: list[OutputFile | Staged] = []
     kept: list[str] = []
     marks: list[bytes] = []
     for number, path in enumerate(paths):
@@ -179,9 +183,16 @@ def plan_pages(
 
 
 def search_outputs(
-    site: Site, plan: PagePlan, out_dir: Path, verified: Verified | None
+    site: Site,
+    plan: PagePlan,
+    out_dir: Path,
+    verified: Verified | None,
+    stage: Stage | None = None,
 ) -> tuple[tuple[OutputFile, ...], list[str]]:
-    """The Pagefind index: kept as published when no page it indexes changed, else rebuilt."""
+    """The Pagefind index: kept as published when no page it indexes changed, else rebuilt.
+
+    `stage` is the one the plan's pages were written into, if any.
+    """
     from .search import INDEX_DIR, build_search_index  # Pagefind's client: only when indexing
 
     trusted = verified.trusted if verified is not None else {}
@@ -189,15 +200,29 @@ def search_outputs(
     if (
         published
         and all(
-            (old := trusted.get(page.path)) is not None and old.digest == digest_of(page.content)
+            (old := trusted.get(page.path)) is not None and old.digest == _digest(page)
             for page in plan.rendered
         )
         and set(plan.paths) >= {p for p in trusted if p.endswith(".html")}
     ):
         return (), published
-    pages = [*plan.rendered, *(OutputFile(path=p, content=(out_dir / p).read_bytes())
-                               for p in plan.kept)]  # fmt: skip
+    pages = [
+        *(_in_memory(page, out_dir, stage) for page in plan.rendered),
+        *(OutputFile(path=p, content=(out_dir / p).read_bytes()) for p in plan.kept),
+    ]
     index = build_search_index(
         pages, language=site.config.language, base_path=site.config.base_path
     )
     return index, []
+
+
+def _digest(page: OutputFile | Staged) -> bytes:
+    return page.digest if isinstance(page, Staged) else digest_of(page.content)
+
+
+def _in_memory(page: OutputFile | Staged, out_dir: Path, stage: Stage | None) -> OutputFile:
+    """A rendered page with its bytes (a staged one's read back)."""
+    if isinstance(page, OutputFile):
+        return page
+    assert stage is not None, "a staged page comes with its stage"
+    return OutputFile(path=page.path, content=stage.read(page, out_dir), origin=page.origin)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import posixpath
-import re
 import shutil
 import tempfile
 from collections.abc import Collection, Iterable, Mapping
@@ -22,7 +21,6 @@ from pathlib import Path
 from .errors import OutputError
 from .model import OutputFile
 from .published import (
-    BINARY,
     Manifest,
     Published,
     Verified,
@@ -31,28 +29,10 @@ from .published import (
     folders_of,
     source_mark,
 )
+from .staging import Stage, Staged, StatKey, check_path, write_file
 
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | BINARY
-#: A path check_path gives back as it is: no empty, `.` or `..` segment, backslash or drive.
-_NORMAL = re.compile(r"(?!\.\.)(?!\.(?:/|\Z))[^/\\:]+(?:/(?!\.\.?(?:/|\Z))[^/\\]+)*")
-
-
-def check_path(path: str) -> str:
-    """A safe, normalised relative output path, or OutputError for one that escapes."""
-    if _NORMAL.fullmatch(path):
-        return path
-    normal = posixpath.normpath(path)
-    if (
-        not path
-        or path.startswith(("/", "\\"))
-        or normal.startswith("..")
-        or "\\" in path
-        or ":" in path.split("/", 1)[0]
-        or normal in (".", "")
-    ):
-        raise OutputError(f"output path {path!r} would escape the output folder")
-    return normal
-
+#: What publish takes: files to write, and pages already written into a Stage.
+Output = OutputFile | Staged
 
 def check_destination(out_dir: Path, protected: Iterable[Path]) -> None:
     """Refuse a destination that is, or contains, a folder of the site's sources."""
@@ -77,20 +57,24 @@ def write_output(
 
 
 def _stage_and_swap(
-    ordered: Mapping[str, OutputFile], out_dir: Path, folders: set[str]
-) -> dict[str, os.stat_result]:
-    """Write checked files into a new folder beside `out_dir`, then swap it in; their stats.
+    ordered: Mapping[str, Output], out_dir: Path, folders: set[str], stage: Stage | None = None
+) -> dict[str, StatKey]:
+    """Write checked files into a new folder beside `out_dir` (or into `stage`, which holds
+    the Staged ones already), then swap it in; their stat keys.
 
     `folders` are those that hold the files: each is made once, parents first.
     """
     _refuse_clashes(ordered.keys(), folders)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
+    if stage is not None:
+        staging = stage.folder
+    else:
+        staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
         for folder in sorted(folders):
-            if folder:
+            if folder and (stage is None or not os.path.isdir(f"{staging}/{folder}")):
                 os.mkdir(f"{staging}/{folder}")
-        stats = {path: _write(f"{staging}/{path}", file) for path, file in ordered.items()}
+        stats = {path: _stat_key(path, file, staging, stage) for path, file in ordered.items()}
         swap_in(Path(staging), out_dir)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -99,6 +83,15 @@ def _stage_and_swap(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return stats
+
+
+def _stat_key(path: str, file: Output, staging: str, stage: Stage | None) -> StatKey:
+    """A Staged file's stat key; any other file is written into `staging` first."""
+    if not isinstance(file, Staged):
+        return write_file(f"{staging}/{path}", file)
+    if file.stat is None or stage is None:
+        raise OutputError(f"cannot publish {path}: it was not staged for this folder")
+    return file.stat
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -126,19 +119,30 @@ class Publication:
     manifest: Manifest
 
 
+def stage_for(out_dir: Path, verified: Verified | None) -> Stage | None:
+    """A stage that pages can be written into as they are rendered, before `publish` (which
+    must then be given it): for a first build into an empty folder, or one with a manifest.
+    """
+    if verified is None and _holds_anything(out_dir):
+        return None  # publish compares every file with what is there: pages stay in memory
+    return Stage(out_dir, verified.trusted if verified is not None else {})
+
+
 def publish(
-    files: Iterable[OutputFile],
+    files: Iterable[Output],
     out_dir: Path,
     *,
     protected: Iterable[Path] = (),
     marks: Mapping[str, bytes] | None = None,
     kept: Iterable[str] = (),
     verified: Verified | None = None,
+    stage: Stage | None = None,
 ) -> Publication:
     """Make `out_dir` hold exactly `files` plus the `kept` ones, writing only what changed.
 
     `kept` are paths whose published file is reused as it is (they must be trusted);
     `marks` give each file what made it (kept in the manifest for the next build).
+    Staged files must come with the `stage` they were written into (see `stage_for`).
     Without `verified` (a first build) the whole tree is staged and swapped in, unless
     out_dir already holds files: then those whose bytes are the same are kept.
     """
@@ -147,9 +151,12 @@ def publish(
     digests: dict[str, bytes] = {}
     if verified is None:
         if not _holds_anything(out_dir):
-            manifest = _publish_whole(ordered, out_dir, marks)
+            manifest = _publish_whole(ordered, out_dir, marks, stage)
             return Publication(written=len(ordered), manifest=manifest)
-        verified = adopt(out_dir, ordered, digests)
+        in_memory = {path: f for path, f in ordered.items() if isinstance(f, OutputFile)}
+        if len(in_memory) != len(ordered):  # see stage_for
+            raise OutputError(f"{out_dir} holds files no manifest knows: pages cannot be staged")
+        verified = adopt(out_dir, in_memory, digests)
     trusted = verified.trusted
     entries: dict[str, Published] = {}
     for path in kept:
@@ -158,24 +165,29 @@ def publish(
         if path in ordered or path not in trusted:
             raise OutputError(f"cannot keep {path}: it is not a trusted published file")
         entries[path] = trusted[path]
-    changed: dict[str, OutputFile] = {}
+    changed: dict[str, Output] = {}
+    made: dict[str, tuple[bytes, bytes]] = {}  #: (mark, digest) of each changed file
     for path, file in ordered.items():
         old = trusted.get(path)
-        mark = marks.get(path, b"")
-        if file.copy_from is not None:
+        if isinstance(file, Staged):
+            mark, digest = marks.get(path, b""), file.digest
+            if stage is None or (file.stat is None and (old is None or old.digest != digest)):
+                raise OutputError(f"cannot publish {path}: it was not staged for this folder")
+        elif file.copy_from is not None:
             try:
-                mark = source_mark(file.copy_from)
+                mark, digest = source_mark(file.copy_from), b""
             except OSError as exc:
                 raise OutputError(f"cannot copy {file.copy_from}: {exc.strerror}") from exc
             if old is not None and old.mark == mark:
                 entries[path] = old
                 continue
         else:
-            digest = digests[path] = digests.get(path) or digest_of(file.content)
-            if old is not None and old.digest == digest:
-                entries[path] = Published(old.size, old.mtime_ns, old.ino, old.digest, mark)
-                continue
+            mark, digest = marks.get(path, b""), digests.get(path) or digest_of(file.content)
+        if digest and old is not None and old.digest == digest:
+            entries[path] = Published(old.size, old.mtime_ns, old.ino, digest, mark)
+            continue
         changed[path] = file
+        made[path] = mark, digest
     wanted = entries.keys() | changed.keys()
     previous = verified.manifest
     if wanted == previous.files.keys():
@@ -184,13 +196,15 @@ def publish(
         folders = folders_of(wanted)
         _refuse_clashes(wanted, folders)
     removed = sorted((trusted.keys() | verified.strangers) - wanted)
-    _commit(out_dir, changed, removed)
+    _commit(out_dir, changed, removed, stage)
     root = os.path.join(out_dir, "")
     for path, file in changed.items():
-        st = os.stat(root + path)
-        mark = source_mark(file.copy_from) if file.copy_from is not None else marks.get(path, b"")
-        digest = digests.get(path, b"")
-        entries[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest, mark)
+        if isinstance(file, Staged) and file.stat is not None:
+            size, mtime_ns, ino = file.stat  # a rename keeps a file's stat
+        else:
+            st = os.stat(root + path)
+            size, mtime_ns, ino = st.st_size, st.st_mtime_ns, st.st_ino
+        entries[path] = Published(size, mtime_ns, ino, made[path][1], made[path][0])
     dirs = _folder_mtimes(root, folders, verified.folders, folders_of([*changed, *removed]))
     return Publication(written=len(changed), manifest=Manifest(files=entries, dirs=dirs))
 
@@ -204,11 +218,11 @@ def _holds_anything(folder: Path) -> bool:
 
 
 def _checked(
-    files: Iterable[OutputFile], out_dir: Path, protected: Iterable[Path]
-) -> dict[str, OutputFile]:
+    files: Iterable[Output], out_dir: Path, protected: Iterable[Path]
+) -> dict[str, Output]:
     """Files by normalised path; OutputError for an unsafe path, a clash or a bad destination."""
     check_destination(out_dir, protected)
-    ordered: dict[str, OutputFile] = {}
+    ordered: dict[str, Output] = {}
     for file in files:
         path = check_path(file.path)
         if path in ordered:
@@ -220,8 +234,11 @@ def _checked(
     return ordered
 
 
-def _commit(out_dir: Path, changed: Mapping[str, OutputFile], removed: list[str]) -> None:
-    """Stage `changed` beside out_dir, then delete `removed` and rename each into place.
+def _commit(
+    out_dir: Path, changed: Mapping[str, Output], removed: list[str], stage: Stage | None
+) -> None:
+    """Stage `changed` beside out_dir (the Staged ones are in `stage` already), then delete
+    `removed` and rename each into place.
 
     Nothing in out_dir changes until every file is staged.
     """
@@ -232,8 +249,12 @@ def _commit(out_dir: Path, changed: Mapping[str, OutputFile], removed: list[str]
     try:
         staged: list[tuple[str, str]] = []
         for number, (path, file) in enumerate(sorted(changed.items())):
+            if isinstance(file, Staged):
+                assert stage is not None
+                staged.append((f"{stage.folder}/{path}", path))
+                continue
             temp = os.path.join(staging, str(number))
-            _write(temp, file)
+            write_file(temp, file)
             staged.append((temp, path))
         for path in removed:
             _remove(root + path)
@@ -244,22 +265,6 @@ def _commit(out_dir: Path, changed: Mapping[str, OutputFile], removed: list[str]
         raise OutputError(f"cannot write the site to {out_dir}: {exc}") from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _write(target: str, file: OutputFile) -> os.stat_result:
-    """Create `target` with the file's bytes (or a copy of its source); its stat."""
-    if file.copy_from is not None:
-        shutil.copyfile(file.copy_from, target)
-        return os.stat(target)
-    data = file.content
-    fd = os.open(target, _CREATE, 0o666)
-    try:
-        done = os.write(fd, data)
-        while done < len(data):
-            done += os.write(fd, memoryview(data)[done:])
-        return os.fstat(fd)
-    finally:
-        os.close(fd)
 
 
 def _remove(target: str) -> None:
@@ -331,19 +336,21 @@ def _folder_mtimes(
 
 
 def _publish_whole(
-    ordered: Mapping[str, OutputFile], out_dir: Path, marks: Mapping[str, bytes]
+    ordered: Mapping[str, Output], out_dir: Path, marks: Mapping[str, bytes], stage: Stage | None
 ) -> Manifest:
-    """Stage every file and swap the stage in; the manifest of the folder now."""
+    """Stage every file (into `stage` if given) and swap the stage in; the manifest of the
+    folder now."""
     folders = folders_of(ordered)
-    stats = _stage_and_swap(ordered, out_dir, folders)
+    stats = _stage_and_swap(ordered, out_dir, folders, stage)
     entries: dict[str, Published] = {}
     for path, file in ordered.items():
-        st = stats[path]
-        if file.copy_from is not None:
+        if isinstance(file, Staged):
+            digest, mark = file.digest, marks.get(path, b"")
+        elif file.copy_from is not None:
             digest, mark = b"", source_mark(file.copy_from)
         else:
             digest, mark = digest_of(file.content), marks.get(path, b"")
-        entries[path] = Published(st.st_size, st.st_mtime_ns, st.st_ino, digest, mark)
+        entries[path] = Published(*stats[path], digest, mark)
     root = os.path.join(out_dir, "")
     dirs = {folder: os.stat(root + folder).st_mtime_ns for folder in folders}
     return Manifest(files=entries, dirs=dirs)
