@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletin_ssg import workers
 from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_serve, theme_dir
 from bulletin_ssg.buildstate import BuildState
 from bulletin_ssg.cache import CACHE_DIR
@@ -223,13 +224,15 @@ def test_search_index_is_kept_when_no_page_changed_and_rebuilt_when_one_did(
     assert snapshot(out) == clean(sample_site, tmp_path / "reference-2")
 
 
+@pytest.mark.parametrize("forking", [True, False], ids=["checked-in-a-child", "checked-here"])
 @pytest.mark.parametrize(
     "tamper",
     ["edit-page", "add-stranger", "delete-page", "add-folder"],
 )
 def test_hand_edited_output_is_repaired_not_trusted(
-    tamper: str, sample_site: Path, tmp_path: Path
+    tamper: str, forking: bool, sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: forking)  # see tests/test_workers.py
     site = without_search(sample_site)
     out = tmp_path / "public"
     build_site(site, out, environ={})
@@ -333,8 +336,6 @@ def test_a_parallel_build_is_a_single_process_build(sample_site: Path, tmp_path:
 def test_pages_rendered_in_forked_processes_are_a_single_process_build(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bulletin_ssg.workers as workers
-
     monkeypatch.setattr(workers, "FORK_THRESHOLD", 2)
     monkeypatch.setattr(workers, "can_fork", lambda: True)  # see tests/test_workers.py
     site = without_search(sample_site)

@@ -141,3 +141,31 @@ def test_chunks_are_mapped_in_other_processes_in_input_order(
     else:  # pool workers take chunks as they come: which ones is up to them
         assert os.getpid() not in pids
     assert started is not forking  # no pool is started when children can be forked
+
+
+def test_later_works_out_a_value_in_a_child_while_this_process_goes_on() -> None:
+    with workers.Later(os.getpid) as later:
+        assert later.result() != os.getpid()
+
+
+def test_later_works_out_its_value_here_where_forking_is_not_safe(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    with workers.Later(os.getpid) as later:
+        assert later.result() == os.getpid()
+
+
+def test_later_raises_the_childs_error_and_close_stops_a_child_not_asked() -> None:
+    def fail() -> None:
+        raise LayoutError("in the child", Location("layouts/base.html", 3))
+
+    with pytest.raises(LayoutError, match="in the child"), workers.Later(fail) as failing:
+        failing.result()
+    stop = threading.Event()
+    later = workers.Later(lambda: stop.wait(60))
+    child = later._child
+    later.close()
+    assert child is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child[0], os.WNOHANG)  # reaped already

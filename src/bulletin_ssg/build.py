@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -21,7 +22,7 @@ from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .links import CONTENT_DIR
 from .model import OutputFile, Site, SiteConfig
 from .output import check_destination, publish, stage_for
-from .published import verify
+from .published import as_verified, intact_folder, verify
 
 # The parsers, Jinja and the renderers are imported where they are used: a build that finds
 # nothing changed (the commonest) never needs them, and importing them costs ~0.2 s.
@@ -143,22 +144,31 @@ def _build(
     from .incremental import PageIndex, plan_pages, search_outputs
     from .sitemap import render_sitemap
     from .templates import make_environment
-    from .workers import Workers
+    from .workers import Later, Workers
 
     tell("reading", 0, 1)
-    with Workers(jobs) as workers:
-        try:
-            loaded = load_site(
-                root, drafts=drafts, future=future, base_url=base_url, strict=strict,
-                today=today, environ=environ, records=state.records(), workers=workers,
-                on_content=state.keep_records, stats=inputs.content,
-            )  # fmt: skip
-        finally:
-            state.save_records()
+    manifest = state.manifest(out_dir)
+    # The output folder is checked on the side while the content is read.
+    check = Later(partial(intact_folder, out_dir, manifest)) if manifest is not None else None
+    try:
+        with Workers(jobs) as workers:
+            try:
+                loaded = load_site(
+                    root, drafts=drafts, future=future, base_url=base_url, strict=strict,
+                    today=today, environ=environ, records=state.records(), workers=workers,
+                    on_content=state.keep_records, stats=inputs.content,
+                )  # fmt: skip
+            finally:
+                state.save_records()
+        verified = None
+        if manifest is not None and check is not None:
+            verified = as_verified(manifest) if check.result() else verify(out_dir, manifest)
+    finally:
+        if check is not None:
+            check.close()
     site = loaded.site
     layouts = state.layouts(inputs.layouts)
     env = make_environment(layout_dirs(root), root=root, compiled=layouts.compiled)
-    verified = verify(out_dir, state.manifest(out_dir))
     content = loaded.content
     previous = state.page_index(out_dir)
     protected = [root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))]

@@ -102,6 +102,26 @@ def verify(out_dir: Path, manifest: Manifest | None) -> Verified | None:
     return Verified(trusted, frozenset(strangers), folders, manifest)
 
 
+def intact(verified: Verified | None) -> bool:
+    """Whether `verify` found every published file and folder as the build left them."""
+    return (
+        verified is not None
+        and not verified.strangers
+        and len(verified.trusted) == len(verified.manifest.files)
+        and len(verified.folders) == len(verified.manifest.dirs)
+    )
+
+
+def intact_folder(out_dir: Path, manifest: Manifest) -> bool:
+    """Whether out_dir holds exactly what `manifest` lists (see `verify`)."""
+    return intact(verify(out_dir, manifest))
+
+
+def as_verified(manifest: Manifest) -> Verified:
+    """What `verify` gives for a folder found intact, without looking at it again."""
+    return Verified(dict(manifest.files), frozenset(), dict(manifest.dirs), manifest)
+
+
 def _stat_keys(paths: list[str]) -> list[tuple[int, int, int] | None]:
     """Each file's size, mtime and inode (not following links); None for a missing one."""
     try:  # one `map` while nothing fails: the per-file work stays in C

@@ -17,7 +17,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import IO, NoReturn, TypeVar
+from typing import IO, Generic, NoReturn, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -145,10 +145,38 @@ def fork_map(
         return results
     finally:
         for pid, spool, _ in children:  # only left when raising: stop the rest
-            spool.close()
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
+            _stop(pid, spool)
+
+
+class Later(Generic[R]):
+    """`function()` worked out in a forked child while this process goes on; worked out here
+    when asked for, where forking is not safe or fails. `close()` stops a child not asked."""
+
+    def __init__(self, function: Callable[[], R]) -> None:
+        self._function = function
+        self._child = _fork(lambda _: function(), [None]) if can_fork() else None
+
+    def __enter__(self) -> Later[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def result(self) -> R:
+        if self._child is None:
+            return self._function()
+        pid, spool, expected = self._child
+        self._child = None
+        _, status = os.waitpid(pid, 0)
+        with spool:
+            spool.seek(0)
+            return list(_read_results(spool, expected, status))[0]
+
+    def close(self) -> None:
+        if self._child is not None:
+            pid, spool, _ = self._child
+            self._child = None
+            _stop(pid, spool)
 
 
 def _counted(
@@ -186,6 +214,14 @@ def _fork(
     if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
         _child(function, chunk, spool)
     return pid, spool, len(chunk)
+
+
+def _stop(pid: int, spool: IO[bytes]) -> None:
+    """Kill a child whose results are no longer wanted, and reap it."""
+    spool.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
 
 
 def _read_results(spool: IO[bytes], expected: int, status: int) -> Iterator[R]:
