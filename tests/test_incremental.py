@@ -125,6 +125,13 @@ def edit_order(site: Path) -> None:
     file.write_text(text.replace("order: 2", "order: 0"), encoding="utf-8")
 
 
+def edit_order_in_place(site: Path) -> None:
+    """A new order that leaves the article where it was (after the one with order 1)."""
+    file = site / "content/2024-05-02/market.md"
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text.replace("order: 2", "order: 5"), encoding="utf-8")
+
+
 def edit_summary(site: Path) -> None:
     file = site / "content/2024-05-02/market.md"
     text = file.read_text(encoding="utf-8")
@@ -398,6 +405,50 @@ def test_only_pages_reading_a_changed_article_are_fingerprinted(
     else:
         assert 0 < len(counted) < report.pages
         assert report.rendered <= len(counted)
+
+
+@pytest.mark.parametrize(
+    ("edit", "hashed", "indexed"),
+    [
+        (edit_body, False, True),
+        (edit_title, False, True),
+        (edit_order_in_place, True, True),
+        (edit_order, True, False),
+        (add_article, True, False),
+    ],
+    ids=["body", "title", "order-in-place", "order", "added-file"],
+)
+def test_the_whole_site_is_hashed_only_when_an_article_may_have_moved(
+    edit: Edit,
+    hashed: bool,
+    indexed: bool,
+    sample_site: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Unless the site's frame changed or an article's place did, neither the site's shape
+    nor the list of all pages is made; when it is and the shape is the same, the page index
+    still serves."""
+    import bulletin_ssg.incremental as incremental
+
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    calls: list[str] = []
+    for name in ("site_shape", "page_specs"):
+        original = getattr(incremental, name)
+
+        def counting(*args: object, _name: str = name, _original: object = original) -> object:
+            calls.append(_name)
+            return _original(*args)  # type: ignore[operator]
+
+        monkeypatch.setattr(incremental, name, counting)
+    counted = page_urls_passed_to("page_fingerprint", monkeypatch)
+    edit(site)
+    report = build_site(site, out, environ={})
+    assert sorted(calls) == (["page_specs", "site_shape"] if hashed else [])
+    assert (len(counted) < report.pages) is indexed
+    assert snapshot(out) == clean(site, tmp_path / "reference")
 
 
 def test_layouts_are_compiled_once_and_again_when_edited(

@@ -23,7 +23,7 @@ from bulletin_ssg.model import (
     SiteConfig,
 )
 from bulletin_ssg.pagemeta import news_article, og_locale, published_time, script_json
-from bulletin_ssg.pages import nav_links, page_contexts, page_specs
+from bulletin_ssg.pages import PageSpec, nav_links, page_contexts, page_specs, some_page_specs
 from bulletin_ssg.pagevalues import (
     Page,
     PageLink,
@@ -686,3 +686,25 @@ def test_page_specs_name_every_value_their_page_receives() -> None:
         assert set(values) == set(spec.given) | spec.derived
         built = spec.build()[1]
         assert all(built[name] is value for name, value in spec.given.items())
+
+
+@pytest.mark.parametrize("search", [True, False], ids=["with-search", "without-search"])
+def test_some_page_specs_are_those_of_the_whole_list(search: bool) -> None:
+    site = make_site(paginate=1)
+    site = replace(site, config=replace(site.config, search=search))
+    specs = list(page_specs(site))
+    assert [s.kind for s in specs[-2:]] == (["search", "404"] if search else ["archive", "404"])
+
+    def same(a: PageSpec, b: PageSpec) -> bool:
+        return (a.kind, a.url, a.origin, a.given, a.derived, a.derived_from) == (
+            b.kind, b.url, b.origin, b.given, b.derived, b.derived_from
+        )  # fmt: skip
+
+    whole = some_page_specs(site, range(len(specs)))
+    assert list(whole) == list(range(len(specs)))
+    assert all(same(whole[n], spec) for n, spec in enumerate(specs))
+    for numbers in ({0}, {1, len(specs) - 1}, {len(specs) - 3}, set(range(2, len(specs), 3))):
+        some = some_page_specs(site, numbers)
+        assert sorted(some) == sorted(numbers)
+        assert all(same(some[n], specs[n]) for n in numbers)
+    assert some_page_specs(site, {len(specs)}) == {}

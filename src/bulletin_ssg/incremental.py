@@ -19,7 +19,7 @@ import jinja2
 from .fingerprints import READS_ANY, Fingerprints, Reach, page_fingerprint
 from .layoutreads import LayoutUses, layout_uses
 from .model import Article, OutputFile, Site
-from .pages import page_specs, site_inputs
+from .pages import PageSpec, page_specs, site_inputs, some_page_specs
 from .published import Verified, digest_of
 from .render import output_path, render_page
 from .staging import Stage, Staged
@@ -32,6 +32,8 @@ class PageIndex:
     only the pages of changed articles when nothing else changed."""
 
     shape: bytes  #: the site without its articles' contents, and the layouts (`site_shape`)
+    frame: bytes  #: the site without its articles, and the layouts (`site_frame`)
+    places: bytes  #: each article's `place_of`, one after another
     paths: tuple[str, ...]  #: every page's output path, in page order
     marks: tuple[bytes, ...]  #: each page's fingerprint
     sources: tuple[str, ...]  #: each article's Markdown file, in content order
@@ -72,6 +74,42 @@ def site_shape(site: Site, articles: Sequence[Article], base: bytes) -> bytes:
     return hasher.digest()
 
 
+def site_frame(site: Site, base: bytes) -> bytes:
+    """A hash of what the site is made of besides its articles (site.yaml's values, the
+    issues, the files, the build date) and of the layouts."""
+    value = (site.config, tuple(issue.info for issue in site.issues), site.files, site.build_date)
+    return hashlib.blake2b(base + Fingerprints().of(value), digest_size=16).digest()
+
+
+def place_of(article: Article) -> bytes:
+    """A hash of what decides where an article stands in the site and its URL (its file
+    aside): with the frame, the articles' files and places, the site's shape is decided."""
+    text = f"{article.issue_date}\0{article.section}\0{article.order}\0{article.slug}"
+    return hashlib.blake2b(text.encode(), digest_size=PLACE_SIZE).digest()
+
+
+PLACE_SIZE = 16
+
+
+def _unmoved(
+    previous: PageIndex | None,
+    frame: bytes,
+    sources: tuple[str, ...],
+    articles: Sequence[Article],
+    digests: Sequence[bytes],
+) -> PageIndex | None:
+    """`previous` when the site's frame and articles' files are as indexed and every changed
+    article kept its place: then the shape is the same, without hashing the whole site."""
+    if previous is None or previous.frame != frame or previous.sources != sources:
+        return None
+    places = previous.places
+    for number, (new, old) in enumerate(zip(digests, previous.digests, strict=True)):
+        start = number * PLACE_SIZE
+        if new != old and place_of(articles[number]) != places[start : start + PLACE_SIZE]:
+            return None
+    return previous
+
+
 def plan_pages(
     site: Site,
     env: jinja2.Environment,
@@ -97,17 +135,23 @@ def plan_pages(
     articles = [article for article, _ in seeds]
     digests = tuple(digest for _, digest in seeds)
     sources = tuple(article.source.path for article in articles)
-    specs = list(page_specs(site))
-    paths = tuple(output_path(spec.url) for spec in specs)
-    shape = site_shape(site, articles, base)
-    same_shape = (
-        previous
-        if previous is not None
-        and previous.shape == shape
-        and previous.paths == paths
-        and previous.sources == sources
-        else None
-    )
+    frame = site_frame(site, base)
+    same_shape = _unmoved(previous, frame, sources, articles, digests)
+    specs: Mapping[int, PageSpec] | None = None
+    if same_shape is not None:
+        paths = same_shape.paths
+    else:
+        specs = dict(enumerate(page_specs(site)))
+        paths = tuple(output_path(spec.url) for spec in specs.values())
+        shape = site_shape(site, articles, base)
+        if (
+            previous is not None
+            and previous.shape == shape
+            and previous.paths == paths
+            and previous.sources == sources
+        ):
+            places = b"".join(map(place_of, articles))
+            same_shape = replace(previous, frame=frame, places=places)
     known = same_shape.marks if same_shape is not None else None
     affected = same_shape.affected(digests) if same_shape is not None else set()
     fingerprints = Fingerprints()
@@ -116,11 +160,20 @@ def plan_pages(
     common = fingerprints.of(site_inputs(site))
     uses = uses if uses is not None else {}
     trusted = verified.trusted if verified is not None else {}
+    todo = [
+        number
+        for number, path in enumerate(paths)
+        if known is None
+        or number in affected
+        or (old := trusted.get(path)) is None
+        or old.mark != known[number]
+    ]
+    chosen = specs if specs is not None else some_page_specs(site, set(todo))
 
     def work(number: int) -> tuple[bytes, Reach | None, OutputFile | Staged | None]:
         """The page's mark, what it reached (None when its mark was known), and the page
         rendered unless the one published with that mark can stay."""
-        spec = specs[number]
+        spec = chosen[number]
         reach: Reach | None = None
         if known is not None and number not in affected:
             mark = known[number]
@@ -133,17 +186,9 @@ def plan_pages(
         rendered = render_page(env, page, values, origin, root=root)
         return mark, reach, stage.put(rendered) if stage is not None else rendered
 
-    todo = [
-        number
-        for number, path in enumerate(paths)
-        if known is None
-        or number in affected
-        or (old := trusted.get(path)) is None
-        or old.mark != known[number]
-    ]
     for number in todo:  # before any fork, so that every process has them
-        if specs[number].layout not in uses:
-            uses[specs[number].layout] = layout_uses(env, specs[number].layout)
+        if chosen[number].layout not in uses:
+            uses[chosen[number].layout] = layout_uses(env, chosen[number].layout)
     tell("pages", 0, len(todo))
 
     def progress(done: int) -> None:
@@ -169,7 +214,8 @@ def plan_pages(
             for reached in reach or ():
                 (always if reached == READS_ANY else readers[reached]).append(number)
         index = PageIndex(
-            shape=shape, paths=paths, marks=tuple(marks), sources=sources, digests=digests,
+            shape=shape, frame=frame, places=b"".join(map(place_of, articles)),
+            paths=paths, marks=tuple(marks), sources=sources, digests=digests,
             readers=tuple(array("I", pages).tobytes() for pages in readers),
             always=array("I", always).tobytes(),
         )  # fmt: skip

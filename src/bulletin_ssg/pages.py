@@ -6,7 +6,7 @@ Pure: builds page specs and their values from the Site; renders and writes nothi
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,7 +57,14 @@ def site_inputs(site: Site) -> tuple[object, ...]:
 
 def page_specs(site: Site) -> Iterator[PageSpec]:
     """Every page of the site, in order, with its values left to build."""
-    return _specs(site)
+    return (spec for _, spec in _specs(site, None))
+
+
+def some_page_specs(site: Site, numbers: Collection[int]) -> dict[int, PageSpec]:
+    """The specs of the pages with these numbers (positions in `page_specs`): the same as
+    those of the whole list, without making the others (an issue none of them is in is
+    skipped whole)."""
+    return {number: spec for number, spec in _specs(site, numbers) if number in numbers}
 
 
 def page_contexts(site: Site) -> Iterator[tuple[Page, dict[str, Any], str]]:
@@ -137,57 +144,84 @@ def _spec(
     )
 
 
-def _specs(site: Site) -> Iterator[PageSpec]:
+def _specs(site: Site, wanted: Collection[int] | None) -> Iterator[tuple[int, PageSpec]]:
+    """The pages with their numbers: all of them, or at least the `wanted` ones."""
     # Each spec lists what its builder reads: keep them in step when a builder changes.
     partial = functools.partial
-    yield _spec(site, "index", "/", "front page", partial(_front_page, site),
-                given={"issue": site.latest})  # fmt: skip
+    if wanted is None or 0 in wanted:
+        yield 0, _spec(site, "index", "/", "front page", partial(_front_page, site),
+                       given={"issue": site.latest})  # fmt: skip
+    number = 1
     for position, issue in enumerate(site.issues):
-        newer = site.issues[position - 1] if position > 0 else None
-        older = site.issues[position + 1] if position + 1 < len(site.issues) else None
-        source = issue.info.source.path
-        yield _spec(
-            site, "issue", issue.url, f"issue {source}",
-            partial(_issue_page, site, issue, newer=newer, older=older),
-            given={"issue": issue, "newer_issue": newer, "older_issue": older},
-            derived_from=(issue.date, issue.info),
-        )  # fmt: skip
-        for part in issue.sections:
-            yield _spec(
-                site, "issue_section", issue.section_url(part.key),
-                f"issue {source} section {part.key}",
-                partial(_issue_section_page, site, issue, part),
-                given={"issue": issue, "issue_section": part},
-                derived=frozenset({"entries"}),
-                derived_from=(issue.date, part),
-            )  # fmt: skip
-        placed = [(part, article) for part in issue.sections for article in part.articles]
-        for index, (part, article) in enumerate(placed):
-            previous = placed[index - 1][1] if index > 0 else None
-            following = placed[index + 1][1] if index + 1 < len(placed) else None
-            yield _spec(
-                site, "article", article.url, str(article.source),
-                partial(_article_page, site, issue, part, article, previous, following),
-                given={"issue": issue, "issue_section": part, "article": article,
-                       "prev_article": previous, "next_article": following},
-                derived=frozenset({"meta"}),
-                derived_from=(issue.date, issue.info, issue.url, part.key, part.section, article),
-            )  # fmt: skip
+        first = number
+        number += 1 + sum(1 + len(part.articles) for part in issue.sections)
+        if wanted is not None and not any(n in wanted for n in range(first, number)):
+            continue
+        yield from _issue_specs(site, position, first)
     for archive in site.sections:
         for paginator in paginate(archive, site.config.paginate):
-            yield _spec(
-                site, "section", paginator.url,
-                f"section {archive.section.key} page {paginator.number}",
-                partial(_section_page, site, archive, paginator),
-                given={"section": archive, "paginator": paginator},
-                derived_from=(archive.section, paginator.number),
-            )  # fmt: skip
-    years = archive_years(site.issues)
-    yield _spec(site, "archive", "/archive/", "archive", partial(_archive_page, site, years),
-                given={"years": years})  # fmt: skip
-    if site.config.search:
-        yield _spec(site, "search", "/search/", "search page", partial(_search_page, site))
-    yield _spec(site, "404", "/404.html", "404 page", partial(_not_found_page, site))
+            if wanted is None or number in wanted:
+                yield number, _spec(
+                    site, "section", paginator.url,
+                    f"section {archive.section.key} page {paginator.number}",
+                    partial(_section_page, site, archive, paginator),
+                    given={"section": archive, "paginator": paginator},
+                    derived_from=(archive.section, paginator.number),
+                )  # fmt: skip
+            number += 1
+    if wanted is None or number in wanted:
+        years = archive_years(site.issues)
+        archive_page = partial(_archive_page, site, years)
+        yield number, _spec(
+            site, "archive", "/archive/", "archive", archive_page, given={"years": years}
+        )
+    number += 1
+    last: list[tuple[str, str, str, Callable[[Site], _Rendered]]] = [
+        ("search", "/search/", "search page", _search_page),
+        ("404", "/404.html", "404 page", _not_found_page),
+    ]
+    for kind, url, origin, build in last if site.config.search else last[1:]:
+        if wanted is None or number in wanted:
+            yield number, _spec(site, kind, url, origin, partial(build, site))
+        number += 1
+
+
+def _issue_specs(site: Site, position: int, number: int) -> Iterator[tuple[int, PageSpec]]:
+    """An issue's pages, numbered from `number`: the issue, its sections, its articles."""
+    partial = functools.partial
+    issue = site.issues[position]
+    newer = site.issues[position - 1] if position > 0 else None
+    older = site.issues[position + 1] if position + 1 < len(site.issues) else None
+    source = issue.info.source.path
+    yield number, _spec(
+        site, "issue", issue.url, f"issue {source}",
+        partial(_issue_page, site, issue, newer=newer, older=older),
+        given={"issue": issue, "newer_issue": newer, "older_issue": older},
+        derived_from=(issue.date, issue.info),
+    )  # fmt: skip
+    for part in issue.sections:
+        number += 1
+        yield number, _spec(
+            site, "issue_section", issue.section_url(part.key),
+            f"issue {source} section {part.key}",
+            partial(_issue_section_page, site, issue, part),
+            given={"issue": issue, "issue_section": part},
+            derived=frozenset({"entries"}),
+            derived_from=(issue.date, part),
+        )  # fmt: skip
+    placed = [(part, article) for part in issue.sections for article in part.articles]
+    for index, (part, article) in enumerate(placed):
+        number += 1
+        previous = placed[index - 1][1] if index > 0 else None
+        following = placed[index + 1][1] if index + 1 < len(placed) else None
+        yield number, _spec(
+            site, "article", article.url, str(article.source),
+            partial(_article_page, site, issue, part, article, previous, following),
+            given={"issue": issue, "issue_section": part, "article": article,
+                   "prev_article": previous, "next_article": following},
+            derived=frozenset({"meta"}),
+            derived_from=(issue.date, issue.info, issue.url, part.key, part.section, article),
+        )  # fmt: skip
 
 
 def _front_page(site: Site) -> _Rendered:
