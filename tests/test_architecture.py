@@ -28,7 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "sources": {"errors", "model", "articles", "frontmatter", "slugs"},
     "workers": set(),
     "cache": {"__init__"},
-    "records": {"errors", "articles"},
+    "records": {"errors", "model", "articles"},
     "issuefolders": {
         "errors",
         "model",

@@ -1,15 +1,25 @@
-"""What one build hands the next: article records saved per issue folder, only when changed."""
+"""What one build hands the next: article records saved in files chosen by issue folder, only
+when changed, and packed as columns that load back equal."""
 
 from __future__ import annotations
 
+import pickle
 import shutil
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
+from types import MappingProxyType
+from typing import Any
 
 import pytest
 
+from bulletin_ssg.articles import RenderOutcome
 from bulletin_ssg.build import build_site
-from bulletin_ssg.buildstate import RECORDS_INDEX, BuildState, scan
-from bulletin_ssg.cache import CACHE_DIR
+from bulletin_ssg.buildstate import RECORD_FILES, RECORDS_INDEX, BuildState, records_file, scan
+from bulletin_ssg.cache import CACHE_DIR, Cache
+from bulletin_ssg.errors import Location, error
+from bulletin_ssg.model import Article, Heading, Link
+from bulletin_ssg.records import ArticleRecord, pack, unpack
 
 
 @pytest.fixture(autouse=True)
@@ -33,22 +43,30 @@ def built(sample_site: Path) -> Path:
     return sample_site
 
 
-def test_records_are_kept_in_one_file_per_issue_folder(built: Path) -> None:
-    issues = [p for p in (built / "content").iterdir() if p.is_dir()]
-    assert len(record_files(built)) == len(issues)
+def expected_files(site: Path) -> set[str]:
+    """The files of article records the site's records should be kept in."""
+    return {f"{records_file(path)}.pickle" for path in BuildState(site).records()}
+
+
+def test_records_are_kept_in_files_chosen_by_issue_folder(built: Path) -> None:
+    issues = {p.name for p in (built / "content").iterdir() if p.is_dir()}
     records = BuildState(built).records()
-    assert {path.split("/")[1] for path in records} == {p.name for p in issues}
+    assert {path.split("/")[1] for path in records} == issues
+    assert record_files(built).keys() == expected_files(built)
+    assert len(record_files(built)) == len({records_file(f"content/{i}/a.md") for i in issues})
+    assert len({records_file(f"content/{n}/a.md") for n in range(1000)}) == RECORD_FILES
 
 
-def test_an_edit_rewrites_only_its_issue_records(built: Path) -> None:
+def test_an_edit_rewrites_only_the_file_of_its_issue_folder(built: Path) -> None:
     before = record_files(built)
+    assert len(before) > 1
     file = built / "content/2024-05-02/market.md"
     file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
     build(built)
     after = record_files(built)
     assert after.keys() == before.keys()
     changed = [name for name in after if after[name] != before[name]]
-    assert len(changed) == 1
+    assert changed == [f"{records_file('content/2024-05-02/market.md')}.pickle"]
     assert BuildState(built).records()["content/2024-05-02/market.md"].size == file.stat().st_size
 
 
@@ -64,12 +82,15 @@ def test_a_build_that_reads_no_article_anew_rewrites_no_records(built: Path) -> 
 
 
 def test_a_deleted_issue_folder_loses_its_records(built: Path) -> None:
-    before = record_files(built)
+    gone = f"{records_file('content/2024-05-16/preview.md')}.pickle"
+    assert gone in record_files(built)
     shutil.rmtree(built / "content/2024-05-16")
     build(built)
-    after = record_files(built)
-    assert len(after) == len(before) - 1
-    assert not any(path.startswith("content/2024-05-16/") for path in BuildState(built).records())
+    records = BuildState(built).records()
+    assert records
+    assert not any(path.startswith("content/2024-05-16/") for path in records)
+    assert record_files(built).keys() == expected_files(built)
+    assert gone not in record_files(built)  # it held no other issue folder
 
 
 def test_records_of_another_tool_version_are_replaced_and_stale_ones_removed(
@@ -77,15 +98,45 @@ def test_records_of_another_tool_version_are_replaced_and_stale_ones_removed(
 ) -> None:
     import bulletin_ssg.cache as cache
 
-    before = record_files(built)
     shutil.rmtree(built / "content/2024-05-16")
+    older = built / CACHE_DIR / "articles-0123456789abcdef.pickle"  # as files were once named
+    older.write_bytes(b"records of an older version")
     monkeypatch.setattr(cache, "tool_fingerprint", lambda: b"another version")
     build(built)
-    after = record_files(built)
-    assert len(after) == len(before) - 1
     records = BuildState(built).records()  # readable by this version
     assert records
     assert not any(path.startswith("content/2024-05-16/") for path in records)
+    assert record_files(built).keys() == expected_files(built)
+
+
+def test_a_damaged_records_file_loses_only_its_records(built: Path) -> None:
+    before = BuildState(built).records()
+    damaged = records_file("content/2024-05-02/market.md")
+    data = bytearray((built / CACHE_DIR / f"{damaged}.pickle").read_bytes())
+    data[len(data) // 2] ^= 1
+    (built / CACHE_DIR / f"{damaged}.pickle").write_bytes(bytes(data))
+    records = BuildState(built).records()
+    assert records.keys() == {path for path in before if records_file(path) != damaged}
+    assert all(records[path] == before[path] for path in records)
+    (built / "assets").mkdir(exist_ok=True)
+    (built / "assets/extra.txt").write_text("新\n", encoding="utf-8")  # the build runs
+    build(built)  # reads that issue folder's files again, and saves their records
+    assert BuildState(built).records() == before
+
+
+def test_the_dev_server_saves_records_once(built: Path) -> None:
+    state = BuildState(built, save_every_build=False)
+    file = built / "content/2024-05-09/editorial.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    build_site(built, built / "public", environ={}, state=state)
+    first = record_files(built)
+    assert state.records()["content/2024-05-09/editorial.md"].size == file.stat().st_size
+    assert BuildState(built).records() == state.records()
+    file = built / "content/2024-05-02/market.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    build_site(built, built / "public", environ={}, state=state)
+    assert record_files(built) == first
+    assert state.records()["content/2024-05-02/market.md"].size == file.stat().st_size
 
 
 @pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])
@@ -106,3 +157,125 @@ def test_scan_lists_every_file_by_its_path_from_the_root(
         ("content/issue.yaml", 0),
     ]
     assert all(mtime > 0 for _, _, mtime in found)
+
+
+DAY = date(2024, 5, 2)
+SETTINGS = b"s" * 16
+
+
+def article(path: str, **changes: Any) -> Article:
+    values: dict[str, Any] = {
+        "source": Location(path, 1),
+        "issue_date": DAY,
+        "slug": path.rsplit("/", 1)[-1].removesuffix(".md"),
+        "section": "focus",
+        "title": "春耕",
+        "html": "<p>正文</p>\n",
+        "summary": "正文",
+        "characters": 2,
+    }
+    return Article(**{**values, **changes})
+
+
+def record(path: str, made: Article | None = None, **changes: Any) -> ArticleRecord:
+    """An article's record as a build leaves it (`made`: its article, if it has no errors)."""
+    front = ({"title": "春耕", "section": "focus", "authors": ["曲宏"]}, {"title": 2}, "", 5)
+    outcome = RenderOutcome(path=path, article=made, diagnostics=(), resolved={}, measured={})
+    values: dict[str, Any] = {
+        "size": 120,
+        "mtime_ns": 1_714_600_000_123_456_789,
+        "digest": b"d" * 16,
+        "front": front,
+        "problem": None,
+        "rendered_for": (SETTINGS, outcome.path.rsplit("/", 1)[-1], DAY),
+        "outcome": outcome,
+        "fingerprint": b"f" * 16,
+    }
+    return ArticleRecord(**{**values, **changes})
+
+
+def round_trips(records: dict[str, ArticleRecord], tmp_path: Path) -> str:
+    """Pack `records`, save and load them through the cache, and check they come back equal;
+    gives how they were packed."""
+    packed = pack(records)
+    cache = Cache(tmp_path / "cache", key=b"k" * 32)
+    cache.save("records", packed)
+    assert unpack(cache.load("records")) == records
+    assert unpack(pickle.loads(pickle.dumps(packed, protocol=5))) == records  # the text in band
+    assert unpack(packed) == records
+    return packed[0]
+
+
+def test_records_of_every_shape_are_packed_as_columns_and_load_back_equal(
+    tmp_path: Path,
+) -> None:
+    full = article(
+        "content/2024-05-02/b.md",
+        kicker="引题", subtitle=None, byline="本报记者 曲宏", authors=("曲宏", "李四"),
+        order=2, summary_given=True, tags=("农业",), draft=True,
+        html="<h2 id=\"a\">一</h2>\n<p>\0 😀 <a href=\"../x/\">x</a></p>\n",
+        headings=(Heading(level=2, text="一", anchor="a"),),
+        links=(Link(target="../x.md", line=7), Link(target="p.png", line=9, is_image=True)),
+        extra=MappingProxyType({"cover": "p.png", "counts": [1, 2], "when": DAY}),
+    )  # fmt: skip
+    linked = replace(
+        record("content/2024-05-02/b.md", full),
+        outcome=RenderOutcome(
+            path="content/2024-05-02/b.md", article=full, diagnostics=(),
+            resolved={"../x.md": "/issues/2024-05-09/x/", "gone.md": None},
+            measured={"p.png": (640, 480), "q.png": None},
+        ),
+    )  # fmt: skip
+    failed = record(
+        "content/2024-05-02/c.md",
+        None,
+        outcome=RenderOutcome(
+            path="content/2024-05-02/c.md", article=None, measured={}, resolved={},
+            diagnostics=(error("no title", Location("content/2024-05-02/c.md", 2)),),
+        ),
+    )  # fmt: skip
+    unreadable = ArticleRecord(
+        size=3, mtime_ns=4, digest=b"", front=None,
+        problem=error("not valid UTF-8", Location("content/2024-05-02/d.md", 1)),
+    )  # fmt: skip
+    issue = ArticleRecord(
+        size=20, mtime_ns=5, digest=b"i" * 16, front=({"number": 7}, {"number": 1}, "", 1),
+        problem=None,
+    )  # fmt: skip
+    plain = article("content/2024-05-02/a.md")
+    records = {
+        "content/2024-05-02/a.md": record("content/2024-05-02/a.md", plain),
+        "content/2024-05-02/b.md": linked,
+        "content/2024-05-02/c.md": failed,
+        "content/2024-05-02/d.md": unreadable,
+        "content/2024-05-02/issue.yaml": issue,
+    }  # fmt: skip
+    assert round_trips(records, tmp_path) == "columns"
+    assert round_trips({}, tmp_path) == "columns"
+    english = {"content/2024-05-02/a.md": record("content/2024-05-02/a.md", article(
+        "content/2024-05-02/a.md", html="<p>Plain text, mostly ASCII: café.</p>\n"))}  # fmt: skip
+    assert round_trips(english, tmp_path) == "columns"
+    surrogate = article("content/2024-05-02/a.md", html="<p>\ud800</p>")  # cannot be encoded
+    assert round_trips({"a": record("a", surrogate)}, tmp_path) == "columns"
+
+
+def test_values_the_columns_cannot_hold_are_kept_as_they_are(tmp_path: Path) -> None:
+    front = ({1: "一"}, {1: 2}, "", 3)
+    other = ({True: "是"}, {True: 2}, "", 3)  # equal to 1, as a key: must stay True
+    records = {"a": record("a", front=front), "b": record("b", front=other)}
+    assert round_trips(records, tmp_path) == "plain"
+    loaded = unpack(pickle.loads(pickle.dumps(pack(records), protocol=5)))
+    assert loaded is not None
+    front_b = loaded["b"].front
+    assert front_b is not None
+    assert [type(key) for key in front_b[0]] == [bool]
+    odd = {"a": record("a", size=True), "b": record("b", rendered_for=(SETTINGS, "b"))}
+    assert unpack(pickle.loads(pickle.dumps(pack(odd), protocol=5))) == odd
+
+
+@pytest.mark.parametrize(
+    "packed",
+    [None, "columns", ("columns", None), ("columns", (["a"], [])), ("plain", ["a"]), ("x", {})],
+)
+def test_what_pack_did_not_make_unpacks_as_nothing(packed: object) -> None:
+    assert unpack(packed) is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import mmap
+import os
+import pickle
 from pathlib import Path
 
 import pytest
@@ -43,6 +46,45 @@ def test_a_flipped_byte_is_refused(tmp_path: Path) -> None:
     data[-3] ^= 1
     (tmp_path / "x.pickle").write_bytes(bytes(data))
     assert cache.load("x") is None
+
+
+@pytest.mark.parametrize("size", [10, 1 << 20], ids=["small", "mapped"])
+def test_buffers_are_kept_out_of_band_and_load_as_views(tmp_path: Path, size: int) -> None:
+    data = bytes(range(256)) * (size // 256 + 1)
+    cache = Cache(tmp_path, key=KEY)
+    cache.save("x", {"text": pickle.PickleBuffer(data), "n": 1})
+    assert (tmp_path / "x.pickle").stat().st_size < len(data) + 200  # stored once, raw
+    loaded = cache.load("x")
+    assert isinstance(loaded, dict) and loaded["n"] == 1
+    assert isinstance(loaded["text"], memoryview) and bytes(loaded["text"]) == data
+
+
+@pytest.mark.parametrize("where", [40, -3], ids=["in-the-pickle", "in-a-buffer"])
+def test_a_flipped_byte_in_a_large_file_is_refused(tmp_path: Path, where: int) -> None:
+    cache = Cache(tmp_path, key=KEY)
+    cache.save("x", [pickle.PickleBuffer(b"t" * (1 << 20)), "value"])
+    data = bytearray((tmp_path / "x.pickle").read_bytes())
+    data[where] ^= 1
+    (tmp_path / "x.pickle").write_bytes(bytes(data))
+    assert cache.load("x") is None
+    (tmp_path / "x.pickle").write_bytes(bytes(data[:-1]))
+    assert cache.load("x") is None
+
+
+@pytest.mark.skipif(not hasattr(os, "getuid"), reason="files are read, never mapped")
+def test_a_file_others_may_write_is_read_not_mapped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = Cache(tmp_path, key=KEY)
+    cache.save("x", [b"v" * (1 << 20)])
+    mapped: list[object] = []
+    real = mmap.mmap
+    monkeypatch.setattr(mmap, "mmap", lambda *a, **k: mapped.append(a) or real(*a, **k))
+    assert cache.load("x") == [b"v" * (1 << 20)]
+    assert len(mapped) == 1
+    (tmp_path / "x.pickle").chmod(0o666)
+    assert cache.load("x") == [b"v" * (1 << 20)]
+    assert len(mapped) == 1
 
 
 def test_another_version_of_the_tool_loads_nothing(tmp_path: Path) -> None:

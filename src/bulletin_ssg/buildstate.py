@@ -21,8 +21,11 @@ if TYPE_CHECKING:  # not at run time: a build with nothing to do never loads the
     from .records import ArticleRecord
 
 CONFIG_FILE = "site.yaml"
-#: The cache entry listing the files of article records, one per issue folder.
+#: The cache entry listing the files of article records.
 RECORDS_INDEX = "articles"
+#: Files the article records are kept in, by a hash of their issue folder's name: loading
+#: reads few files, and an edit rewrites a small one.
+RECORD_FILES = 32
 #: The cache entry of what was learnt of the layouts (`LayoutMemory`).
 LAYOUTS_ENTRY = "layouts"
 
@@ -171,16 +174,18 @@ class BuildState:
     def records(self) -> Mapping[str, ArticleRecord]:
         """The article records of the last build, or none.
 
-        Kept in one file per issue folder (listed in `articles`), so that a build saves only
-        the issues whose records changed.
+        Kept in `RECORD_FILES` files (listed in `articles`), each holding the issue folders
+        whose name hashes to it, so that a build saves only the files whose records changed.
         """
         if self._records is None:
+            from .records import unpack  # a build with nothing to do never loads the parsers
+
             self._records = {}
             names = self.cache.load(RECORDS_INDEX)
             if isinstance(names, tuple):
                 for name in names:
-                    shard = self.cache.load(name) if isinstance(name, str) else None
-                    if isinstance(shard, dict):
+                    shard = unpack(self.cache.load(name)) if isinstance(name, str) else None
+                    if shard is not None:
                         self._shards[name] = shard
                         self._records.update(shard)
         return self._records
@@ -197,9 +202,16 @@ class BuildState:
         self._dirty = False
 
     def _save_shards(self, records: Mapping[str, ArticleRecord]) -> None:
+        from .records import pack
+
         shards: dict[str, dict[str, ArticleRecord]] = {}
-        for path in sorted(records):
-            shards.setdefault(_shard_name(path), {})[path] = records[path]
+        names: dict[str, str] = {}  # by issue folder: each hashed once
+        for path, record in records.items():
+            folder = _issue_folder(path)
+            name = names.get(folder)
+            if name is None:
+                name = names[folder] = _records_file(folder)
+            shards.setdefault(name, {})[path] = record
         for name, shard in shards.items():
             old = self._shards.get(name)
             if (
@@ -207,9 +219,9 @@ class BuildState:
                 or old.keys() != shard.keys()
                 or any(old[path] is not record for path, record in shard.items())
             ):
-                self.cache.save(name, shard)
+                self.cache.save(name, pack(shard))
         # Nothing loaded (a first build, or records of another version of the tool): the
-        # folder may still hold files of issue folders deleted since, none of them known.
+        # folder may still hold files of records no longer kept, none of them known.
         stale = self._shards.keys() if self._shards else self.cache.names(_SHARD_PREFIX)
         for name in set(stale) - shards.keys():
             self.cache.remove(name)
@@ -290,10 +302,18 @@ class BuildState:
         self._published[key] = None
 
 
-def _shard_name(path: str) -> str:
-    """The cache entry of an article's record: one per issue folder (`content/<date>/...`)."""
-    folder = path.split("/")[1] if path.count("/") >= 2 else ""
-    return f"{_SHARD_PREFIX}{hashlib.blake2b(folder.encode(), digest_size=8).hexdigest()}"
+def records_file(path: str) -> str:
+    """The cache entry holding the record of the content file `path` (site-relative)."""
+    return _records_file(_issue_folder(path))
+
+
+def _issue_folder(path: str) -> str:
+    return path.split("/", 2)[1] if path.count("/") >= 2 else ""
+
+
+def _records_file(folder: str) -> str:
+    number = int.from_bytes(hashlib.blake2b(folder.encode(), digest_size=8).digest(), "big")
+    return f"{_SHARD_PREFIX}{number % RECORD_FILES:03d}"
 
 
 _SHARD_PREFIX = "articles-"
