@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from array import array
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, chain, islice, repeat
@@ -63,8 +63,8 @@ _SHAREABLE = {str, bytes, date, type(None)}
 class _Column:
     """How one column of values (one field of many records) is packed: as a plain list."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
-        return values
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
+        return list(values)
 
     def unpack(self, packed: Any, count: int) -> list[Any]:
         if type(packed) is not list or len(packed) != count:
@@ -75,20 +75,20 @@ class _Column:
 class _Atoms(_Column):
     """str, bytes or dates (or None): equal ones become one value."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         return list(map(shared.setdefault, values, values))
 
 
 class _Ints(_Column):
     """Integers, as an array of 64-bit ones when they fit."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {int}:
-            return values
+            return list(values)
         try:
             return array("q", values).tobytes()
         except OverflowError:
-            return values
+            return list(values)
 
     def unpack(self, packed: Any, count: int) -> list[Any]:
         if type(packed) is not bytes:
@@ -102,9 +102,9 @@ class _Text(_Column):
     """Long strings as one block of text and their lengths: mostly outside ASCII as UTF-16,
     which decodes at twice the speed of UTF-8 and is a third smaller for Chinese."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) != {str}:
-            return values
+            return list(values)
         text = "".join(values)
         sample = text[:65536]
         wide = len(sample.encode(errors="surrogatepass")) > 1.5 * len(sample)
@@ -112,7 +112,7 @@ class _Text(_Column):
         try:
             data = text.encode(codec)
         except UnicodeEncodeError:  # a lone surrogate
-            return values
+            return list(values)
         lengths = array("q", map(len, values)).tobytes()
         return codec, PickleBuffer(data), lengths  # the cache keeps the text out of band
 
@@ -132,11 +132,35 @@ class _Text(_Column):
 class _Dicts(_Column):
     """Dicts whose keys recur: each key is stored once."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {dict}:
             raise TypeError("not a dict")
         share = shared.setdefault
         return [dict(zip(map(share, v, v), v.values(), strict=True)) if v else {} for v in values]
+
+
+class _Lines(_Column):
+    """Dicts of str keys and int values (front matter's line numbers), mostly alike when
+    articles are written from one template: each distinct dict is stored once, and copied."""
+
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
+        if set(map(type, values)) - {dict}:
+            raise TypeError("not a dict")
+        if set(map(type, chain.from_iterable(values))) - {str} or set(
+            map(type, chain.from_iterable(map(dict.values, values)))
+        ) - {int}:
+            return _Dicts().pack(values, shared)
+        found: dict[tuple[tuple[str, int], ...], int] = {}
+        index = [found.setdefault(row, len(found)) for row in map(tuple, map(dict.items, values))]
+        if len(found) > len(values) // 2:  # mostly unlike: copying would gain nothing
+            return _Dicts().pack(values, shared)
+        return [dict(row) for row in found], index
+
+    def unpack(self, packed: Any, count: int) -> list[Any]:
+        if type(packed) is list:
+            return super().unpack(packed, count)
+        distinct, index = packed
+        return super().unpack(list(map(dict.copy, map(distinct.__getitem__, index))), count)
 
 
 class _Proxies(_Column):
@@ -145,7 +169,7 @@ class _Proxies(_Column):
     def __init__(self) -> None:
         self.dicts = _Dicts()
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {MappingProxyType}:
             raise TypeError("not a MappingProxyType")
         return self.dicts.pack(list(map(dict, values)), shared)
@@ -160,7 +184,7 @@ class _Optional(_Column):
     def __init__(self, inner: _Column) -> None:
         self.inner = inner
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         where = [i for i, value in enumerate(values) if value is not None]
         if len(where) == len(values):
             return None, self.inner.pack(values, shared)
@@ -183,12 +207,12 @@ class _Tuples(_Column):
     def __init__(self, *items: _Column) -> None:
         self.items = items
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         width = len(self.items)
         if not all(type(value) is tuple and len(value) == width for value in values):
             raise TypeError("not a tuple of the expected length")
         columns = zip(*values, strict=True) if values else [()] * width
-        return [item.pack(list(c), shared) for item, c in zip(self.items, columns, strict=True)]
+        return [item.pack(c, shared) for item, c in zip(self.items, columns, strict=True)]
 
     def unpack(self, packed: Any, count: int) -> list[Any]:
         columns = [item.unpack(p, count) for item, p in zip(self.items, packed, strict=True)]
@@ -201,7 +225,7 @@ class _Sequences(_Column):
     def __init__(self, inner: _Column) -> None:
         self.inner = inner
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {tuple}:
             raise TypeError("not a tuple")
         where = [i for i, value in enumerate(values) if value]
@@ -223,7 +247,7 @@ class _Sequences(_Column):
 class _AtomTuples(_Column):
     """Tuples of str (or other `_Atoms`), kept as tuples."""
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {tuple}:
             raise TypeError("not a tuple")
         found = iter(_ATOMS.pack(list(chain.from_iterable(values)), shared))
@@ -246,15 +270,13 @@ class _Objects(_Column):
         self.get = attrgetter(*names)  # all the fields of one value at once
         self.setters = field_setters(cls)
 
-    def pack(self, values: list[Any], shared: Shared) -> Any:
+    def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) - {self.cls}:
             raise TypeError(f"not a {self.cls.__name__}")
         if not values:
             return [column.pack([], shared) for column in self.columns]
         columns = zip(*map(self.get, values), strict=True)
-        return [
-            column.pack(list(c), shared) for column, c in zip(self.columns, columns, strict=True)
-        ]
+        return [column.pack(c, shared) for column, c in zip(self.columns, columns, strict=True)]
 
     def unpack(self, packed: Any, count: int) -> list[Any]:
         values: list[Any] = list(map(object.__new__, repeat(self.cls, count)))
@@ -270,9 +292,6 @@ _ARTICLE = _Objects(
     issue_date=_ATOMS,
     slug=_ATOMS,
     section=_ATOMS,
-    title=_ATOMS,
-    kicker=_ATOMS,
-    subtitle=_ATOMS,
     byline=_ATOMS,
     authors=_AtomTuples(),
     summary=_Text(),
@@ -287,7 +306,7 @@ _RECORDS = _Objects(
     ArticleRecord,
     size=_Ints(),
     mtime_ns=_Ints(),
-    front=_Optional(_Tuples(_Dicts(), _Dicts(), _ATOMS, _Column())),
+    front=_Optional(_Tuples(_Dicts(), _Lines(), _ATOMS, _Column())),
     rendered_for=_Optional(_Tuples(_ATOMS, _ATOMS, _ATOMS)),
     outcome=_Optional(
         _Objects(RenderOutcome, path=_ATOMS, article=_Optional(_ARTICLE), resolved=_Dicts())
