@@ -100,6 +100,8 @@ def test_disabled_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
     cache.save("x", [1])
     assert not (tmp_path / "c").exists()
     assert cache.load("x") is None
+    Cache(tmp_path / "c", key=KEY).save("x", [1])
+    assert Cache(tmp_path / "c", enabled=False, key=KEY).load("x") is None
 
 
 def test_the_signing_key_is_made_once_and_kept(tmp_path: Path) -> None:

@@ -95,7 +95,7 @@ class Cache:
 
     def _checked(self, name: str) -> list[memoryview] | None:
         """The pickle and buffers of a file whose signature is right (none else)."""
-        if self.key is None:
+        if not self.enabled or self.key is None:
             return None
         try:
             data = _read(self.folder / f"{name}.pickle")
