@@ -120,3 +120,33 @@ def test_workers_give_results_in_input_order(jobs: int) -> None:
     numbers = list(range(500, 0, -1))
     with Workers(jobs) as workers:
         assert workers.map_chunks(_square_all, numbers, list) == [n * n for n in numbers]
+
+
+def test_installed_versions_are_those_importlib_metadata_gives() -> None:
+    import importlib.metadata
+
+    from bulletin_ssg.cache import RENDERING_LIBRARIES, installed_versions
+
+    found = installed_versions((*RENDERING_LIBRARIES, "no-such-distribution"))
+    assert found == {name: importlib.metadata.version(name) for name in RENDERING_LIBRARIES}
+
+
+def test_installed_versions_read_metadata_folder_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bulletin_ssg.cache import installed_versions
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, names in (
+        (first, ["Markdown_It_Py-3.0.0.dist-info", "PyYAML-6.0.1-py3.11.egg-info", "x.py"]),
+        (second, ["markdown_it_py-9.9.9.dist-info", "jinja2-3.1.6.dist-info"]),
+    ):
+        folder.mkdir()
+        for name in names:
+            (folder / name).mkdir()
+    monkeypatch.setattr("sys.path", [str(tmp_path / "missing"), str(first), str(second)])
+    assert installed_versions(("markdown-it-py", "pyyaml", "jinja2", "pagefind")) == {
+        "markdown-it-py": "3.0.0",  # the first on the path wins, as for an import
+        "pyyaml": "6.0.1",
+        "jinja2": "3.1.6",
+    }

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import importlib.metadata
 import mmap
 import os
 import pickle
+import re
 import secrets
 import struct
+import sys
 import tempfile
 from itertools import accumulate
 from pathlib import Path
@@ -44,13 +45,37 @@ def tool_fingerprint() -> bytes:
     package = Path(__file__).resolve().parent
     for module in sorted(package.glob("*.py")):
         hasher.update(module.name.encode() + b"\0" + module.read_bytes())
+    versions = installed_versions(RENDERING_LIBRARIES)
     for name in RENDERING_LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        hasher.update(f"{name}={version}\n".encode())
+        hasher.update(f"{name}={versions.get(name, '-')}\n".encode())
     return hasher.digest()
+
+
+def installed_versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed version of each distribution named, as importlib.metadata.version gives
+    it for those installed with metadata folders: read from the folders' names on sys.path,
+    the first found winning, without importing importlib.metadata (~10 ms on every build)."""
+    wanted = {_normal(name): name for name in names}
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for entry in sorted(entries):
+            stem, dot, kind = entry.rpartition(".")
+            if kind not in ("dist-info", "egg-info") or not dot:
+                continue
+            name, _, version = stem.partition("-")
+            key = _normal(name)
+            if key in wanted and wanted[key] not in found:
+                found[wanted[key]] = version.partition("-")[0]
+    return found
+
+
+def _normal(name: str) -> str:
+    """A distribution name as its metadata folder may spell it, normalised (PEP 503)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def signing_key(environ: dict[str, str] | os._Environ[str] | None = None) -> bytes | None:
