@@ -200,3 +200,30 @@ def test_future_issues_are_left_out_unless_asked(runner: CliRunner, sample_site:
     )
     assert shown.exit_code == 0
     assert (sample_site / "all/issues/2999-01-07/later/index.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stdout", "stderr"),
+    [
+        (["build", "-d", "{out}"], 0, "Built ", ""),
+        (["build", "-d", "{out}", "--no-such-option"], 2, "", "No such option"),
+        (["build", "-d", "{out}", "--base-url", "ftp://x/"], 1, "", "error"),
+    ],
+    ids=["built", "usage", "site-error"],
+)
+def test_the_program_exits_with_its_code_and_everything_said(
+    args: list[str], code: int, stdout: str, stderr: str, sample_site: Path, tmp_path: Path
+) -> None:
+    """`python -m bulletin_ssg` leaves without tearing the interpreter down (cli.run): its
+    exit code and output must be those of the command all the same."""
+    import subprocess
+    import sys
+
+    argv = [a.format(out=tmp_path / "out") for a in args]
+    done = subprocess.run(
+        [sys.executable, "-m", "bulletin_ssg", *argv],
+        cwd=sample_site, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == code, done.stderr
+    assert done.stdout.startswith(stdout) and stderr in done.stderr
+    assert (tmp_path / "out" / "index.html").is_file() is (code == 0)

@@ -1,5 +1,5 @@
 """`python -m bulletin_ssg` runs the CLI."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

@@ -6,12 +6,14 @@ Library code raises SiteError; here it becomes `path:line:col: error: message` l
 from __future__ import annotations
 
 import json
+import os
 import sys
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -53,6 +55,29 @@ def site_root(source: str | None) -> Path:
 @click.version_option(__version__, "-V", "--version", prog_name="bulletin")
 def main() -> None:
     """bulletin-ssg: build a periodical's website from dated issues of Markdown."""
+
+
+def run(args: Sequence[str] | None = None) -> NoReturn:
+    """The `bulletin` program: `main`, then out without tearing the interpreter down.
+
+    A build leaves the whole site in memory; freeing it object by object on the way out takes
+    about 0.04 s at 10,000 articles, a tenth of a one-article rebuild. Nothing here needs it:
+    files are closed and folders cleaned up by then, and only the standard streams are flushed.
+    """
+    try:
+        main.main(args, prog_name="bulletin")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: nothing more can be said
+            code = code or 1
+    os._exit(code or 0)
 
 
 @main.command(context_settings=CONTEXT)
