@@ -77,15 +77,15 @@ class SiteConfig:
     paginate: int = 10  #: articles per page on cross-issue section pages
     search: bool = True  #: build the Pagefind index and /search/
     params: Mapping[str, Any] = field(default_factory=empty)  #: free-form values for layouts
+    #: the path part of base_url: `/` or e.g. `/paper/` (worked out once: every link uses it)
+    base_path: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def base_path(self) -> str:
-        """The path part of base_url: `/` or e.g. `/paper/`."""
+    def __post_init__(self) -> None:
         rest = self.base_url.split("://", 1)[1] if "://" in self.base_url else self.base_url
         if "://" in self.base_url:
             slash = rest.find("/")
             rest = rest[slash:] if slash >= 0 else "/"
-        return rest if rest.endswith("/") else rest + "/"
+        object.__setattr__(self, "base_path", rest if rest.endswith("/") else rest + "/")
 
     @property
     def has_host(self) -> bool:
