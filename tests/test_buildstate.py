@@ -279,3 +279,22 @@ def test_values_the_columns_cannot_hold_are_kept_as_they_are(tmp_path: Path) -> 
 )
 def test_what_pack_did_not_make_unpacks_as_nothing(packed: object) -> None:
     assert unpack(packed) is None
+
+
+@pytest.mark.parametrize("forking", [True, False], ids=["in-another-process", "here"])
+def test_many_files_of_records_are_written_on_the_side_and_load_back(
+    forking: bool, sample_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bulletin_ssg import build as build_module
+    from bulletin_ssg import workers
+
+    monkeypatch.setattr(build_module, "RECORDS_ON_THE_SIDE", 1)
+    monkeypatch.setattr(workers, "can_fork", lambda: forking)  # see tests/test_workers.py
+    shutil.rmtree(sample_site / CACHE_DIR, ignore_errors=True)
+    first = build_site(sample_site, sample_site / "public", environ={})
+    assert record_files(sample_site).keys() == expected_files(sample_site)
+    assert len(BuildState(sample_site).records()) > first.articles
+    file = sample_site / "content/2024-05-02/market.md"
+    file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
+    again = build_site(sample_site, sample_site / "public", environ={})
+    assert again.parsed == 1

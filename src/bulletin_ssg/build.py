@@ -29,8 +29,10 @@ from .published import as_verified, intact_folder, verify
 if TYPE_CHECKING:
     from .content import Content
     from .records import ArticleRecord
-    from .workers import Workers
+    from .workers import Later, Workers
 
+#: From this many files of article records to write, they are written in another process.
+RECORDS_ON_THE_SIDE = 8
 ASSETS_DIR = "assets"
 LAYOUTS_DIR = "layouts"
 OUTPUT_DIR = "public"
@@ -158,8 +160,9 @@ def _build(
                     today=today, environ=environ, records=state.records(), workers=workers,
                     on_content=state.keep_records, stats=inputs.content,
                 )  # fmt: skip
-            finally:
-                state.save_records()
+            except BaseException:
+                state.save_records()  # what was parsed is kept for the next build
+                raise
         verified = None
         if manifest is not None and check is not None:
             verified = as_verified(manifest) if check.result() else verify(out_dir, manifest)
@@ -173,6 +176,11 @@ def _build(
     previous = state.page_index(out_dir)
     protected = [root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))]
     check_destination(out_dir, protected)
+    saving = state.records_saving()
+    # Many files of records (a first build's) are written on the side while pages render.
+    saver = Later(saving) if saving.files >= RECORDS_ON_THE_SIDE else None
+    if saver is None:
+        saving()
     stage = stage_for(out_dir, verified)
     try:
         plan = plan_pages(
@@ -200,6 +208,8 @@ def _build(
     finally:
         if stage is not None:
             stage.close()
+        if saver is not None:
+            _wait_for(saver)
     report = BuildReport(
         pages=len(plan.paths),
         files=len(publication.manifest.files),
@@ -216,6 +226,15 @@ def _build(
     state.published(out_dir, inputs, publication.manifest, report, pages=plan.index)
     state.save_layouts()
     return report
+
+
+def _wait_for(saver: Later[int]) -> None:
+    """Wait for the records written on the side, even when the build failed; a failure there
+    is not the build's (the cache is only ever a shortcut, and its files are each signed)."""
+    try:
+        saver.result()
+    except Exception:
+        return
 
 
 def check_site(

@@ -196,14 +196,22 @@ class BuildState:
             self._dirty = True
 
     def save_records(self) -> None:
-        if self._dirty and self._records is not None and (self.save_every_build or not self._saved):
-            self._save_shards(self._records)
-            self._saved = True
+        self.records_saving()()
+
+    def records_saving(self) -> RecordsSaving:
+        """The saving of this build's records (the files whose records changed), to run now or
+        in another process; what is known of the files saved is updated here and now."""
+        if not (
+            self._dirty and self._records is not None and (self.save_every_build or not self._saved)
+        ):
+            self._dirty = False
+            return RecordsSaving(self.cache, {}, (), None)
+        saving = self._plan_shards(self._records)
+        self._saved = True
         self._dirty = False
+        return saving
 
-    def _save_shards(self, records: Mapping[str, ArticleRecord]) -> None:
-        from .records import pack
-
+    def _plan_shards(self, records: Mapping[str, ArticleRecord]) -> RecordsSaving:
         shards: dict[str, dict[str, ArticleRecord]] = {}
         names: dict[str, str] = {}  # by issue folder: each hashed once
         for path, record in records.items():
@@ -212,6 +220,7 @@ class BuildState:
             if name is None:
                 name = names[folder] = _records_file(folder)
             shards.setdefault(name, {})[path] = record
+        changed: dict[str, Mapping[str, ArticleRecord]] = {}
         for name, shard in shards.items():
             old = self._shards.get(name)
             if (
@@ -219,15 +228,15 @@ class BuildState:
                 or old.keys() != shard.keys()
                 or any(old[path] is not record for path, record in shard.items())
             ):
-                self.cache.save(name, pack(shard))
+                changed[name] = shard
         # Nothing loaded (a first build, or records of another version of the tool): the
         # folder may still hold files of records no longer kept, none of them known.
         stale = self._shards.keys() if self._shards else self.cache.names(_SHARD_PREFIX)
-        for name in set(stale) - shards.keys():
-            self.cache.remove(name)
+        index = None
         if self._shards.keys() != shards.keys() or not self._shards:
-            self.cache.save(RECORDS_INDEX, tuple(sorted(shards)))
+            index = tuple(sorted(shards))
         self._shards = shards
+        return RecordsSaving(self.cache, changed, sorted(set(stale) - shards.keys()), index)
 
     def layouts(self, digest: bytes) -> LayoutMemory:
         """What earlier builds learnt of the layouts with this digest (empty if nothing)."""
@@ -300,6 +309,33 @@ class BuildState:
         """Drop what is known of out_dir (before a build that may change it and then fail)."""
         key = _output_key(out_dir)
         self._published[key] = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsSaving:
+    """Files of records to write and to remove, and the index to write last (if it changed):
+    only files are touched, so that it can run in another process."""
+
+    cache: Cache
+    shards: Mapping[str, Mapping[str, ArticleRecord]]
+    stale: Sequence[str]
+    index: tuple[str, ...] | None
+
+    @property
+    def files(self) -> int:
+        """How many files of records it writes."""
+        return len(self.shards)
+
+    def __call__(self) -> int:
+        from .records import pack
+
+        for name, shard in self.shards.items():
+            self.cache.save(name, pack(shard))
+        for name in self.stale:
+            self.cache.remove(name)
+        if self.index is not None:
+            self.cache.save(RECORDS_INDEX, self.index)
+        return len(self.shards)
 
 
 def records_file(path: str) -> str:
