@@ -20,6 +20,8 @@ Reach = frozenset[int]
 NOTHING: Reach = frozenset()
 #: In a reach: the value held something that hashes differently on every build.
 READS_ANY = -1
+#: A seeded value read in more parts than this is hashed whole (see Fingerprints.read).
+PARTS_OF_SEEDED = 4
 
 
 class Fingerprints:
@@ -47,28 +49,27 @@ class Fingerprints:
     def traced(self, value: object) -> tuple[bytes, Reach]:
         """The hash of `value` and the seeded values it reached."""
         if type(value) in _ATOM_TYPES:
-            return repr(value).encode(), NOTHING
+            return _atom(value), NOTHING
         known = self._memo.get(id(value))
         if known is not None and known[0] is value:
             return known[1], known[2]
         if isinstance(value, _ATOMS):
             return repr(value).encode(), NOTHING
-        parts: list[object] = []
+        hasher = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
         reaches: list[Reach] = []
         for part in self._parts(value):
             if type(part) in _ATOM_TYPES:
-                parts.append(part)
-                continue
-            if type(part) is _Opaque:
-                parts.append(part)
+                data = _atom(part)
+            elif type(part) is _Opaque:
+                data = b"o" + part.encode("utf-8", "surrogatepass")
                 reaches.append(_ANY)
-                continue
-            digest, reach = self.traced(part)
-            parts.append(digest)
-            if reach:
-                reaches.append(reach)
-        text = f"{type(value).__qualname__}{parts!r}"
-        digest = hashlib.blake2b(text.encode(), digest_size=16).digest()
+            else:
+                data, reach = self.traced(part)
+                if reach:
+                    reaches.append(reach)
+            hasher.update(len(data).to_bytes(4, "little"))
+            hasher.update(data)
+        digest = hasher.digest()
         reach = union(reaches)
         self._memo[id(value)] = (value, digest, reach)
         return digest, reach
@@ -78,13 +79,15 @@ class Fingerprints:
     ) -> tuple[bytes, Reach]:
         """The hash of what `chains` read of `value` (once per value and chains), and its reach.
 
-        A seeded value (an article) read as a whole gives its seeded hash; read in parts (a
-        neighbour's title and URL), the hash of those parts, so that an edit elsewhere in it
-        leaves the page as it was. Either way the seeded value is reached.
+        A seeded value (an article) read as a whole gives its seeded hash; read in a few parts
+        (a neighbour's title and URL), the hash of those parts, so that an edit elsewhere in it
+        leaves the page as it was; read in more than PARTS_OF_SEEDED (its own page), its seeded
+        hash again, which covers every part at a fraction of the work. Either way the seeded
+        value is reached.
         """
         seeded = self._seeded.get(id(value))
         if seeded is not None and seeded[0] is value:
-            if any(not chain and not truth for chain, truth in chains):
+            if len(chains) > PARTS_OF_SEEDED or any(not c and not t for c, t in chains):
                 return seeded[1], seeded[2]
         key = (id(value), id(chains))
         known = self._reads.get(key)
@@ -163,6 +166,14 @@ _ATOM_TYPES = frozenset({str, int, float, bool, type(None), bytes, date})
 _ATOMS = (str, int, float, bool, type(None), bytes, date, Enum)
 _ANY: Reach = frozenset((READS_ANY,))
 _MISSING = object()
+
+
+def _atom(value: object) -> bytes:
+    """An atom's bytes: a string's own (a body of text is read whole on many pages, and its
+    repr costs eight times as much), anything else's repr, which never starts with `s`."""
+    if type(value) is str:
+        return b"s" + value.encode("utf-8", "surrogatepass")
+    return repr(value).encode()
 
 
 def union(reaches: list[Reach]) -> Reach:
