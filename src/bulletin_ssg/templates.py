@@ -62,6 +62,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment serves one build: no layout is stat'ed per page
     )
     env.filters.update(
         url=url_filter,
