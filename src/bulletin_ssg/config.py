@@ -5,7 +5,6 @@ Parsing is separate from reading the file; nothing here knows about articles or 
 
 from __future__ import annotations
 
-import difflib
 import zoneinfo
 from collections.abc import Callable
 from pathlib import Path
@@ -304,6 +303,8 @@ def _is_time_zone(name: str) -> bool:
 
 
 def _suggest(found: str, known: list[str] | tuple[str, ...]) -> str | None:
+    import difflib  # only for a mistake's hint
+
     close = difflib.get_close_matches(found, known, n=1)
     return f"did you mean {close[0]!r}?" if close else None
 

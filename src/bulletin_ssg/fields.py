@@ -5,7 +5,6 @@ Shared by front matter and issue.yaml checks; no IO.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +31,8 @@ class Checker:
 
     def unknown(self, key: str, known: Iterable[str]) -> None:
         known = sorted(known)
+        import difflib  # only for a mistake's hint
+
         close = difflib.get_close_matches(str(key), known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else None
         self.fail(key, f"unknown key {key!r}, expected one of: {', '.join(known)}", hint)
