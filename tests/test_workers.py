@@ -31,7 +31,8 @@ def test_results_come_back_in_order_from_several_processes() -> None:
     for item, (_, pid) in zip(ITEMS, results, strict=True):
         seen_by[item] = pid
     assert len(set(seen_by.values())) == 3
-    assert seen_by[0] == os.getpid()
+    assert seen_by[0] == seen_by[3] == os.getpid()  # round-robin: item i to process i % 3
+    assert seen_by[1] == seen_by[4] != seen_by[2] == seen_by[5] != os.getpid()
 
 
 def fail_at(*bad: int) -> object:
@@ -45,8 +46,14 @@ def fail_at(*bad: int) -> object:
 
 @pytest.mark.parametrize(
     ("bad", "first"),
-    [((ITEMS[-1], 7), 7), ((ITEMS[-1], ITEMS[-10]), ITEMS[-10]), ((FORK_THRESHOLD + 1,), None)],
-    ids=["here-and-in-a-child", "two-in-a-child", "one-in-a-child"],
+    [
+        ((ITEMS[-1], 7), 7),
+        ((ITEMS[-1], ITEMS[-10]), ITEMS[-10]),
+        ((FORK_THRESHOLD + 1,), None),
+        ((40, 13), 13),
+        ((12, 31), 12),
+    ],
+    ids=["two-in-a-child", "two-in-a-child-late", "one-in-a-child", "child-first", "here-first"],
 )
 def test_the_first_error_in_item_order_is_raised_with_its_location(
     bad: tuple[int, ...], first: int | None

@@ -15,7 +15,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import IO, Generic, NoReturn, TypeVar
 
@@ -110,42 +110,60 @@ def fork_map(
     *,
     minimum: int = FORK_THRESHOLD,
 ) -> list[R]:
-    """`function` over `items` split among this process and `jobs - 1` forked children, which
-    share this process's memory as it is (nothing is pickled on the way out). Each child
-    pickles its results one by one into an unnamed temporary file as it goes, so it never
-    holds more than one. Results are in the order of `items`; the first exception in that
-    order is raised. `progress(done)` is told now and then how many items are about done
-    (reckoned from this process's share). Fewer than `minimum` items stay in this process.
+    """`function` over `items` shared round-robin among this process and `jobs - 1` forked
+    children (so that each gets its share of the costly ones wherever they are), which share
+    this process's memory as it is (nothing is pickled on the way out). Each child pickles its
+    results one by one into an unnamed temporary file as it goes, so it never holds more than
+    one. Results are in the order of `items`; the first exception in that order is raised.
+    `progress(done)` is told now and then how many items are about done (reckoned from this
+    process's share). Fewer than `minimum` items stay in this process.
     """
     if jobs <= 1 or len(items) < max(2, minimum) or not can_fork():
         return _counted(function, items, 1, len(items), progress)
-    size = -(-len(items) // jobs)
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    #: per chunk after the first: (pid, the file it writes its results to, how many it owes),
-    #: or None when it could not be forked (this process does that chunk itself)
+    shares = [items[j::jobs] for j in range(jobs)]
+    #: per share after the first: (pid, the file it writes its results to, how many it owes),
+    #: or None when it could not be forked (this process does that share itself)
     forked: list[tuple[int, IO[bytes], int] | None] = []
     children: list[tuple[int, IO[bytes], int]] = []  # not yet reaped
     try:
-        for chunk in chunks[1:]:
-            forked.append(_fork(function, chunk))
+        for share in shares[1:]:
+            forked.append(_fork(function, share))
             if forked[-1] is not None:
                 children.append(forked[-1])
         working = 1 + sum(child is not None for child in forked)
-        results = _counted(function, chunks[0], working, len(items), progress)
-        for chunk, child in zip(chunks[1:], forked, strict=True):
+        done = [_here(function, shares[0], working, len(items), progress)]
+        for share, child in zip(shares[1:], forked, strict=True):
             if child is None:
-                results.extend(function(item) for item in chunk)
+                done.append(_here(function, share, 1, 0, None))
                 continue
             children.remove(child)
             pid, spool, expected = child
             _, status = os.waitpid(pid, 0)
             with spool:
                 spool.seek(0)
-                results.extend(_read_results(spool, expected, status))
-        return results
+                done.append(_read_results(spool, expected, status))
+        return _interleaved(done, len(items))
     finally:
         for pid, spool, _ in children:  # only left when raising: stop the rest
             _stop(pid, spool)
+
+
+#: A share's results, and the exception that stopped it (after those results), if any.
+Share = tuple[list[R], BaseException | None]
+
+
+def _interleaved(shares: list[Share[R]], count: int) -> list[R]:
+    """The shares' results back in the order of the items (item i is share i % len(shares)'s);
+    raises the exception met at the first item with no result."""
+    results: list[R] = []
+    jobs = len(shares)
+    for index in range(count):
+        values, error = shares[index % jobs]
+        position = index // jobs
+        if position >= len(values):
+            raise error if error is not None else RuntimeError(f"no result for item {index}")
+        results.append(values[position])
+    return results
 
 
 class Later(Generic[R]):
@@ -170,7 +188,7 @@ class Later(Generic[R]):
         _, status = os.waitpid(pid, 0)
         with spool:
             spool.seek(0)
-            return list(_read_results(spool, expected, status))[0]
+            return _interleaved([_read_results(spool, expected, status)], 1)[0]
 
     def close(self) -> None:
         if self._child is not None:
@@ -188,14 +206,30 @@ def _counted(
 ) -> list[R]:
     """`function` over `items` here, telling `progress` every 100 items how many of `total`
     the `working` processes have about done."""
-    if progress is None:
-        return [function(item) for item in items]
+    values, error = _here(function, items, working, total, progress)
+    if error is not None:
+        raise error
+    return values
+
+
+def _here(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    working: int,
+    total: int,
+    progress: Callable[[int], None] | None,
+) -> Share[R]:
+    """As `_counted`, but an exception stops the work and is given back after the results
+    made before it (a share worked out elsewhere may have failed at an earlier item)."""
     results: list[R] = []
-    for number, item in enumerate(items, start=1):
-        results.append(function(item))
-        if number % 100 == 0:
-            progress(min(total, number * working))
-    return results
+    try:
+        for number, item in enumerate(items, start=1):
+            results.append(function(item))
+            if progress is not None and number % 100 == 0:
+                progress(min(total, number * working))
+    except Exception as exc:
+        return results, exc
+    return results, None
 
 
 def _fork(
@@ -224,20 +258,23 @@ def _stop(pid: int, spool: IO[bytes]) -> None:
     os.waitpid(pid, 0)
 
 
-def _read_results(spool: IO[bytes], expected: int, status: int) -> Iterator[R]:
-    """A child's results from its file; raises the exception it stopped at, if it did."""
-    found = 0
+def _read_results(spool: IO[bytes], expected: int, status: int) -> Share[R]:
+    """A child's results from its file, and the exception it stopped at, if it did."""
+    values: list[R] = []
     while True:
         try:
             kind, value = pickle.load(spool)
         except EOFError:
             break
         if kind == "error":
-            raise value
-        found += 1
-        yield value
-    if status != 0 or found != expected:
-        raise RuntimeError(f"a worker process ended with status {status}, {found} of {expected}")
+            return values, value
+        values.append(value)
+    if status != 0 or len(values) != expected:
+        found = len(values)
+        return values, RuntimeError(
+            f"a worker process ended with status {status}, {found} of {expected}"
+        )
+    return values, None
 
 
 def _child(function: Callable[[T], R], chunk: Sequence[T], spool: IO[bytes]) -> NoReturn:
