@@ -298,3 +298,30 @@ def test_many_files_of_records_are_written_on_the_side_and_load_back(
     file.write_text(file.read_text(encoding="utf-8") + "\n补记。\n", encoding="utf-8")
     again = build_site(sample_site, sample_site / "public", environ={})
     assert again.parsed == 1
+
+
+def test_rendered_articles_go_between_processes_as_columns() -> None:
+    from bulletin_ssg.records import Outcomes
+
+    full = article(
+        "content/2024-05-02/b.md", authors=("曲宏",), tags=("农业",),
+        headings=(Heading(level=2, text="一", anchor="a"),),
+        links=(Link(target="p.png", line=3, is_image=True),),
+    )  # fmt: skip
+    outcomes = [
+        RenderOutcome(
+            path="content/2024-05-02/b.md", article=full, diagnostics=(),
+            resolved={"../x.md": "/issues/2024-05-09/x/"}, measured={"p.png": (640, 480)},
+        ),
+        RenderOutcome(
+            path="content/2024-05-02/c.md", article=None, resolved={}, measured={},
+            diagnostics=(error("no title", Location("content/2024-05-02/c.md", 2)),),
+        ),
+    ]  # fmt: skip
+    packed = Outcomes(outcomes)
+    assert packed.__reduce__()[0] is not Outcomes  # columns, not the list as it is
+    back = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
+    assert type(back) is Outcomes and back == outcomes
+    odd = [replace(outcomes[0], resolved={True: "是"})]  # a key the columns cannot keep as True
+    again = pickle.loads(pickle.dumps(Outcomes(odd), protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == odd and [type(key) for key in again[0].resolved] == [bool]

@@ -20,7 +20,15 @@ from pickle import PickleBuffer
 from types import MappingProxyType
 from typing import Any
 
-from .articles import FrontWire, RenderOutcome, field_setters, field_values, restore
+from .articles import (
+    FrontWire,
+    RenderJob,
+    RenderOutcome,
+    field_setters,
+    field_values,
+    render_many,
+    restore,
+)
 from .errors import Diagnostic, Location
 from .model import Article, Heading, Link
 
@@ -302,15 +310,14 @@ _ARTICLE = _Objects(
     characters=_Ints(),
     extra=_Proxies(),
 )
+_OUTCOME = _Objects(RenderOutcome, path=_ATOMS, article=_Optional(_ARTICLE), resolved=_Dicts())
 _RECORDS = _Objects(
     ArticleRecord,
     size=_Ints(),
     mtime_ns=_Ints(),
     front=_Optional(_Tuples(_Dicts(), _Lines(), _ATOMS, _Column())),
     rendered_for=_Optional(_Tuples(_ATOMS, _ATOMS, _ATOMS)),
-    outcome=_Optional(
-        _Objects(RenderOutcome, path=_ATOMS, article=_Optional(_ARTICLE), resolved=_Dicts())
-    ),
+    outcome=_Optional(_OUTCOME),
 )
 #: How a group of records was packed: as columns, or (values the columns cannot hold) as a dict.
 _COLUMNS, _PLAIN = "columns", "plain"
@@ -343,3 +350,27 @@ def unpack(packed: object) -> dict[str, ArticleRecord] | None:
         return dict(zip(paths, _RECORDS.unpack(columns, len(paths)), strict=True))
     except Exception:  # not what `pack` made: the cache is only ever a shortcut
         return None
+
+
+class Outcomes(list[RenderOutcome]):
+    """Rendered articles that go to another process packed as columns, as records are (a
+    list of them pickles one object at a time: three times as long to load)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        shared: Shared = {}
+        try:
+            columns = _OUTCOME.pack(list(self), shared)
+        except (TypeError, ValueError, AttributeError):  # a value of another shape
+            columns = None
+        if columns is None or set(map(type, shared)) - _SHAREABLE:
+            return Outcomes, (list(self),)
+        return _outcomes_of, (len(self), columns)
+
+
+def _outcomes_of(count: int, columns: Any) -> Outcomes:
+    return Outcomes(_OUTCOME.unpack(columns, count))
+
+
+def render_packed(job: RenderJob) -> Outcomes:
+    """`articles.render_many`, its results to be sent back packed."""
+    return Outcomes(render_many(job))
