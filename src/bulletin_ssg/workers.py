@@ -8,7 +8,6 @@ Knows nothing of articles or pages. Small batches stay in this process.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 import pickle
 import signal
@@ -16,8 +15,10 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from typing import IO, Generic, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, NoReturn, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -84,6 +85,10 @@ class Workers:
 
     def _start(self) -> Executor:
         if self._pool is None:
+            # Imported here: a build that forks never needs them (~20 ms).
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             # spawn: safe while other threads run (the dev server), same on every platform.
             self._pool = ProcessPoolExecutor(
                 max_workers=self.jobs, mp_context=multiprocessing.get_context("spawn")
