@@ -309,6 +309,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     unknown = set(args.tools.split(",")) - set(TOOLS)
     if unknown or not tools:
         parser.error(f"--tools: expected some of {','.join(TOOLS)}")
+    # The tools run as installed ones do, with their bytecode cached: where Python is told
+    # not to write it, each run of bulletin or Pelican would compile their modules anew.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
