@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "sources",
         "records",
     },
+    "reuse": {"model", "links", "articles", "records", "issuefolders"},
     "content": {
         "errors",
         "model",
@@ -48,6 +49,7 @@ ALLOWED: dict[str, set[str]] = {
         "workers",
         "records",
         "issuefolders",
+        "reuse",
     },
     "structure": {"model"},
     "page_text": {"errors", "model", "slugs"},

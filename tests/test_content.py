@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -269,6 +270,75 @@ def test_fingerprints_from_records_match_and_follow_the_draft_mark(make_site: Ma
     assert [a.draft for a in published.articles] == [False, False]
     assert all(p != w for p, w in zip(published.fingerprints, warm.fingerprints, strict=True))
     assert published.fingerprints == load_content(root, config, drafts=True).fingerprints
+
+
+def touch(path: Path, text: str) -> None:
+    """Write `text` to `path` and move its mtime on, so that a build sees it changed."""
+    mtime = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(mtime + 10**9, mtime + 10**9))
+
+
+def test_a_folder_whose_records_all_hold_is_taken_whole(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML,
+            "content/2024-01-04/a.md": article(body="见[乙](b.md)。"),
+            "content/2024-01-04/b.md": article(),
+            "content/2024-01-11/c.md": article(),
+        }
+    )
+    config = load_config(root)
+    cold = load_content(root, config)
+    warm = load_content(root, config, records=cold.records)
+    assert warm.rendered == 0
+    assert all(warm.records[path] is record for path, record in cold.records.items())
+    assert warm.articles == cold.articles
+    assert warm.fingerprints == cold.fingerprints
+
+
+def test_a_link_into_another_folder_follows_the_slug_it_gets(make_site: MakeSite) -> None:
+    b = "content/2024-01-11/b.md"
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML,
+            "content/2024-01-04/a.md": article(body="见[乙](../2024-01-11/b.md)。"),
+            "content/2024-01-04/z.md": article(),
+            b: article(),
+        }
+    )
+    config = load_config(root)
+    first = load_content(root, config)
+    touch(root / b, article(extra="slug: bee\n"))
+    again = load_content(root, config, records=first.records)
+    assert again.rendered == 2  # b, and a for its link; not z
+    assert 'href="/issues/2024-01-11/bee/"' in again.articles[0].html
+    assert again.fingerprints == load_content(root, config).fingerprints
+
+
+def test_a_file_added_beside_unchanged_articles_is_seen(make_site: MakeSite) -> None:
+    root = make_site(
+        {
+            "site.yaml": SITE_YAML,
+            "content/2024-01-04/a.md": article(body="![](p.svg)"),
+            "content/2024-01-04/b.md": article(extra="slug: bee\n"),
+        }
+    )
+    config = load_config(root)
+    first = load_content(root, config)
+    assert [d.location.path for d in first.diagnostics if d.location] == [
+        "content/2024-01-04/a.md"
+    ]  # image not found
+    (root / "content/2024-01-04/p.svg").write_text("<svg/>", encoding="utf-8")
+    touch(root / "content/2024-01-04/c.md", article(extra="slug: bee\n"))
+    again = load_content(root, config, records=first.records)
+    assert again.rendered == 2  # a, whose image is there now, and c
+    assert [(d.message, d.location.path if d.location else "") for d in again.diagnostics] == [
+        (
+            "slug 'bee' is already used by content/2024-01-04/b.md in the same issue",
+            "content/2024-01-04/c.md",
+        )
+    ]
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bulletin_ssg.errors import Diagnostic, Severity
-from bulletin_ssg.issuefolders import Found, Walk, walk_issue_folders
+from bulletin_ssg.issuefolders import Articles, Walk, walk_issue_folders
 from bulletin_ssg.records import ArticleRecord
 
 MakeSite = Callable[[dict[str, str | bytes]], Path]
@@ -22,13 +22,23 @@ def walk(
     previous: dict[str, ArticleRecord] | None = None,
     stats: dict[str, tuple[int, int]] | None = None,
 ) -> Walk:
-    return walk_issue_folders(os.path.join(root, "content"), previous or {}, stats or {})
+    return walk_issue_folders(os.path.join(root, "content"), previous or {}, stats)
 
 
-def problems(found: Walk) -> list[tuple[Severity, str, int | None]]:
+def found(walked: Walk) -> list[tuple[str, str, int]]:
+    """(path, slug base, size) of every article file the walk found, in walk order."""
+    return [
+        (path, event.slug_base(path), walked.stats[path][0])
+        for event in walked.events
+        if isinstance(event, Articles)
+        for path in event.paths
+    ]
+
+
+def problems(walked: Walk) -> list[tuple[Severity, str, int | None]]:
     return [
         (e.severity, e.location.path, e.location.line)
-        for e in found.events
+        for e in walked.events
         if isinstance(e, Diagnostic) and e.location is not None
     ]
 
@@ -48,19 +58,73 @@ def test_lists_articles_bundles_and_files_to_publish_in_name_order(make_site: Ma
             "content/2024-01-01/c.md": "c",
         }
     )
-    found = walk(root)
-    assert [(e.path, e.slug_base, e.size) for e in found.events if isinstance(e, Found)] == [
+    walked = walk(root)
+    assert found(walked) == [
         ("content/2024-01-01/c.md", "c", 1),
         ("content/2024-01-04/a.md", "a", 1),
         ("content/2024-01-04/b.md", "b", 1),
         ("content/2024-01-04/园/index.md", "园", len("bundle")),
     ]
-    assert [(f.source, f.url) for f in found.files] == [
+    assert [(f.source, f.url) for f in walked.files] == [
         ("content/2024-01-04/images/z.svg", "/issues/2024-01-04/images/z.svg"),
         ("content/2024-01-04/notes/readme.md", "/issues/2024-01-04/notes/readme.md"),
     ]  # a bundle's own files are published by its slug, once it has one
-    assert [(i.issue_date.day, i.number) for i in found.infos] == [(1, None), (4, 3)]
-    assert list(found.issue_records) == [ISSUE_YAML]
+    assert walked.bundles == {"content/2024-01-04/园/index.md": ["photo.svg"]}
+    assert [(i.issue_date.day, i.number) for i in walked.infos] == [(1, None), (4, 3)]
+    assert list(walked.issue_records) == [ISSUE_YAML]
+
+
+def test_name_order_is_by_the_names_along_each_path(make_site: MakeSite) -> None:
+    # By path, "a-b.md" < "a.md" < "a/index.md"; by name, the folder "a" comes first.
+    root = make_site(
+        {
+            "content/2024-01-04/a.md": "a",
+            "content/2024-01-04/a-b.md": "a-b",
+            "content/2024-01-04/a/index.md": "bundle",
+            "content/2024-01-04/a/z.svg": "<svg/>",
+            "content/2024-01-04/a/p-q/x.svg": "<svg/>",
+            "content/2024-01-04/a/p/x.svg": "<svg/>",
+            "content/2024-01-04/a/p/.x.svg": "<svg/>",
+        }
+    )
+    walked = walk(root)
+    assert [path for path, _, _ in found(walked)] == [
+        "content/2024-01-04/a/index.md",
+        "content/2024-01-04/a-b.md",
+        "content/2024-01-04/a.md",
+    ]
+    assert walked.bundles == {"content/2024-01-04/a/index.md": ["p/x.svg", "p-q/x.svg", "z.svg"]}
+
+
+def test_an_article_named_index_md_takes_the_folders_files_as_a_bundles(
+    make_site: MakeSite,
+) -> None:
+    # As the content pipeline always has: link targets and bundle files take any index.md
+    # for a bundle's, so the other files of its folder are published beside its page.
+    root = make_site(
+        {
+            "content/2024-01-04/index.md": "i",
+            "content/2024-01-04/a.md": "a",
+            "content/2024-01-04/p.svg": "<svg/>",
+            "content/2024-01-04/.p.svg": "<svg/>",
+        }
+    )
+    walked = walk(root)
+    assert [path for path, _, _ in found(walked)] == [
+        "content/2024-01-04/a.md",
+        "content/2024-01-04/index.md",
+    ]
+    assert walked.bundles == {"content/2024-01-04/index.md": ["a.md", "p.svg"]}
+
+
+def test_files_are_the_callers_list_of_them(make_site: MakeSite) -> None:
+    root = make_site({"content/2024-01-04/a.md": "a", "content/2024-01-11/b.md": "b"})
+    (root / "content" / "2024-01-18").mkdir()
+    # Only folders are listed again: a file the caller did not see is not there, one it
+    # saw is (an empty folder has no files to see, but is an issue all the same).
+    walked = walk(root, stats={"content/2024-01-04/c.md": (3, 1)})
+    assert found(walked) == [("content/2024-01-04/c.md", "c", 3)]
+    assert [i.issue_date.day for i in walked.infos] == [4, 11, 18]
 
 
 @pytest.mark.parametrize(
@@ -80,9 +144,9 @@ def test_reports_what_is_not_an_issue_folder_and_bad_issue_files(
     files: dict[str, str | bytes],
     expected: list[tuple[Severity, str, int | None]],
 ) -> None:
-    found = walk(make_site(files))
-    assert problems(found) == expected
-    assert [e for e in found.events if isinstance(e, Found)] == []
+    walked = walk(make_site(files))
+    assert problems(walked) == expected
+    assert found(walked) == []
 
 
 def test_issue_yaml_is_read_again_only_when_its_size_or_mtime_changes(
@@ -105,13 +169,13 @@ def test_issue_yaml_problems_are_reported_from_its_record(make_site: MakeSite) -
     first = walk(root)
     again = walk(root, first.issue_records)
     assert again.issue_records == first.issue_records
-    for found in (first, again):
-        assert problems(found) == [(Severity.ERROR, ISSUE_YAML, 2)]
+    for walked in (first, again):
+        assert problems(walked) == [(Severity.ERROR, ISSUE_YAML, 2)]
 
 
 def test_sizes_and_mtimes_given_by_the_caller_are_used(make_site: MakeSite) -> None:
     root = make_site({ISSUE_YAML: "number: 3\n", "content/2024-01-04/a.md": "a"})
-    found = walk(root, stats={"content/2024-01-04/a.md": (7, 1), ISSUE_YAML: (10, 2)})
-    assert [(e.size, e.mtime_ns) for e in found.events if isinstance(e, Found)] == [(7, 1)]
-    record = found.issue_records[ISSUE_YAML]
+    walked = walk(root, stats={"content/2024-01-04/a.md": (7, 1), ISSUE_YAML: (10, 2)})
+    assert found(walked) == [("content/2024-01-04/a.md", "a", 7)]
+    record = walked.issue_records[ISSUE_YAML]
     assert (record.size, record.mtime_ns) == (10, 2)

@@ -1,16 +1,17 @@
 """The walk of content/: its issue folders, each one's issue.yaml and the files it holds.
 
-Reads folder listings, file stats and issue.yaml only: article files are listed, not read.
+Driven by the list of files below content/ (a scan's, or its own): lists only content/ itself
+(to see empty folders) and reads only issue.yaml files; article files are listed, not read.
 """
 
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
-from stat import S_ISREG
 from typing import NamedTuple
 
 from . import fields
@@ -20,48 +21,64 @@ from .frontmatter import load_yaml_mapping
 from .links import CONTENT_DIR, issue_folder_date
 from .model import IssueInfo, StaticFile
 from .records import ArticleRecord
-from .sources import BUNDLE_INDEX, is_ignored, walk_files
+from .sources import BUNDLE_INDEX, is_ignored
 
 ISSUE_FILE = "issue.yaml"
 ISSUE_KEYS = ("number", "volume", "title", "editor", "draft", "note")
+_TEXT_KEYS = ("title", "editor", "note")
 
 
-class Found(NamedTuple):
-    """An article file seen by the walk, not yet read (a tuple: 10,000 are made per build)."""
+class Articles(NamedTuple):
+    """The article files of one issue folder, in name order, not yet read (one tuple a folder,
+    not one a file: 10,000 files are listed per build)."""
 
-    file: str  #: the path to open
-    path: str  #: site-relative
     issue_date: date
-    slug_base: str  #: file stem, or folder name for a bundle
-    size: int
-    mtime_ns: int
+    paths: list[str]  #: site-relative: a .md file, or a bundle's index.md
+    start: int  #: where a file's name starts in its path (after the folder's own path)
+
+    def slug_base(self, path: str) -> str:
+        """The file stem of one of `paths`, or the folder name for a bundle."""
+        name = path[self.start :]
+        folder, slash, _ = name.partition("/")
+        return folder if slash else name[:-3]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Walk:
     """What the walk of content/ found."""
 
-    events: list[Diagnostic | Found]  #: article files and problems, in walk order
+    events: list[Diagnostic | Articles]  #: article files and problems, in walk order
     infos: list[IssueInfo]  #: one per issue folder, in date order
     files: list[StaticFile]  #: files to publish as they are (bundles' files not included)
     issue_records: dict[str, ArticleRecord]  #: of each issue.yaml, by site-relative path
+    #: the files beside each bundle's index.md (by its site-relative path), relative to its
+    #: folder, in walk order
+    bundles: dict[str, list[str]]
+    stats: Mapping[str, tuple[int, int]]  #: (size, mtime_ns) of every file, by path
 
 
 def walk_issue_folders(
     content_dir: str,
     previous: Mapping[str, ArticleRecord],
-    stats: Mapping[str, tuple[int, int]],
+    stats: Mapping[str, tuple[int, int]] | None = None,
 ) -> Walk:
     """Every issue folder of `content_dir`, in name order: its IssueInfo, article files and
     files to publish; problems with folder names and issue.yaml files become events.
 
-    `previous` holds the last build's records (an unchanged issue.yaml is not read again);
-    `stats` the (size, mtime_ns) of files the caller has just stat'ed, by site-relative path.
+    `previous` holds the last build's records (an unchanged issue.yaml is not read again).
+    `stats` is the (size, mtime_ns) of every file below `content_dir` by site-relative path,
+    as the caller's scan just saw them (buildstate.scan, which follows folder links and leaves
+    out what it cannot stat); None: scanned here.
     """
-    events: list[Diagnostic | Found] = []
+    if stats is None:
+        stats = scan_files(content_dir)
+    listed = sorted(stats)  # a scan's order already: this costs one pass
+    done = 0  # where the files of the folder last seen end in `listed`
+    events: list[Diagnostic | Articles] = []
     infos: list[IssueInfo] = []
     files: list[StaticFile] = []
     issue_records: dict[str, ArticleRecord] = {}
+    bundles: dict[str, list[str]] = {}
     # Strings and os.scandir, not pathlib: at 10,000 articles Path objects cost more than the walk.
     for entry in _listing(content_dir):
         name = entry.name
@@ -86,17 +103,25 @@ def walk_issue_folders(
                 )
             )
             continue
-        entries = _listing(entry.path)
-        issue_file = next((e for e in entries if e.name == ISSUE_FILE), None)
         issue_problems: list[Diagnostic] = []
         path = f"{rel}/{ISSUE_FILE}"
-        record = read_issue_file(issue_file, path, previous.get(path), stats)
+        stat = stats.get(path)
+        file = f"{entry.path}/{ISSUE_FILE}"
+        record = read_issue_file(file, path, previous.get(path), stat)
         if record is not None:
             issue_records[path] = record
         infos.append(load_issue_info(record, rel, issue_date, issue_problems))
         events.extend(issue_problems)
-        collect_issue(entries, rel, issue_date, events, files, stats)
-    return Walk(events=events, infos=infos, files=files, issue_records=issue_records)
+        start, done = _run(listed, rel, done)
+        below = listed[start:done]
+        collect_issue(
+            below, len(rel) + 1, issue_date, events, files, bundles,
+            has_issue_file=stat is not None,
+        )  # fmt: skip
+    return Walk(
+        events=events, infos=infos, files=files, issue_records=issue_records, bundles=bundles,
+        stats=stats,
+    )  # fmt: skip
 
 
 _BY_NAME = attrgetter("name")
@@ -108,25 +133,61 @@ def _listing(folder: str) -> list[os.DirEntry[str]]:
         return sorted(listing, key=_BY_NAME)
 
 
+def _run(listed: list[str], rel: str, after: int) -> tuple[int, int]:
+    """Where the paths below folder `rel` start and end in sorted `listed`: one run of it,
+    looked for right `after` the last one found first (folders come in name order)."""
+    first = rel + "/"
+    end = rel + "0"  # "0" sorts right after "/"
+    if after < len(listed) and listed[after].startswith(first):
+        start = after
+    else:
+        start = bisect_left(listed, first)
+    near = start + 32  # most folders hold fewer files: a short bisection
+    if near < len(listed) and listed[near] < end:
+        return start, bisect_left(listed, end, near)
+    return start, bisect_left(listed, end, start, min(near, len(listed)))
+
+
+def scan_files(content_dir: str) -> dict[str, tuple[int, int]]:
+    """(size, mtime_ns) of every file below `content_dir` by site-relative path, ignored
+    names left out (the walk skips them at every depth)."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [(content_dir, CONTENT_DIR)]
+    while pending:
+        folder, rel = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            continue
+        for entry in entries:
+            if is_ignored(entry.name):
+                continue
+            path = f"{rel}/{entry.name}"
+            if entry.is_dir():
+                pending.append((entry.path, path))
+                continue
+            try:
+                stat = entry.stat()
+            except OSError:
+                continue
+            found[path] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
 def read_issue_file(
-    file: os.DirEntry[str] | None,
-    path: str,
-    old: ArticleRecord | None,
-    stats: Mapping[str, tuple[int, int]],
+    file: str, path: str, old: ArticleRecord | None, stat: tuple[int, int] | None
 ) -> ArticleRecord | None:
-    """The record of an issue.yaml (`file`, its folder entry): `old` while its size and mtime
-    are unchanged, else read and parsed anew; None when the folder has none.
+    """The record of an issue.yaml (`file`; `stat`, its size and mtime, None when the folder
+    has none): `old` while its size and mtime are unchanged, else read and parsed anew.
     """
-    if file is None or not file.is_file():
+    if stat is None:
         return None
-    try:
-        size, mtime_ns = stat_of(file, path, stats)
-    except OSError:
-        size, mtime_ns = -1, -1  # reading will say why
-    if old is not None and size >= 0 and (old.size, old.mtime_ns) == (size, mtime_ns):
+    size, mtime_ns = stat
+    if old is not None and old.size == size and old.mtime_ns == mtime_ns:
         return old
     try:
-        data = read_bytes(file.path, path)
+        data = read_bytes(file, path)
         meta, lines = load_yaml_mapping(decode(data, path), path)
     except ContentError as exc:
         return ArticleRecord(
@@ -150,6 +211,13 @@ def load_issue_info(
             diagnostics.append(record.problem)
         return IssueInfo(source=Location(path), issue_date=issue_date)
     meta, lines = record.front[0], record.front[1]
+    if _plain(meta):  # what the checks below would give, without them
+        get = meta.get
+        return IssueInfo(
+            source=Location(path), issue_date=issue_date, number=get("number"),
+            volume=get("volume"), title=get("title"), editor=get("editor"),
+            draft=get("draft") or False, note=get("note"),
+        )  # fmt: skip
     check = fields.Checker(path, lines, diagnostics)
     for key in meta:
         if key not in ISSUE_KEYS:
@@ -166,50 +234,110 @@ def load_issue_info(
     )
 
 
+def _plain(meta: Mapping[str, object]) -> bool:
+    """Whether every key of an issue.yaml is known and holds a value its check takes as it is:
+    an int for number and volume, a bool for draft, stripped non-empty text for the rest."""
+    for key, value in meta.items():
+        if key not in ISSUE_KEYS:
+            return False
+        if value is None:
+            continue
+        if key in _TEXT_KEYS:
+            if type(value) is not str or not value or value != value.strip():
+                return False
+        elif type(value) is not (bool if key == "draft" else int):
+            return False
+    return True
+
+
 def collect_issue(
-    entries: list[os.DirEntry[str]],
-    rel: str,
+    below: list[str],
+    start: int,
     issue_date: date,
-    events: list[Diagnostic | Found],
+    events: list[Diagnostic | Articles],
     files: list[StaticFile],
-    stats: Mapping[str, tuple[int, int]],
+    bundles: dict[str, list[str]],
+    *,
+    has_issue_file: bool,
 ) -> None:
-    """List every article file of one issue folder (its sorted `entries`) and the files to copy."""
+    """List the article files of one issue folder and its files to copy, in name order.
+
+    `below`: the sorted site-relative paths of the files below the folder, whose own path
+    takes their first `start` characters; `has_issue_file`: whether one is its issue.yaml.
+    """
+    if not below:
+        return
+    joined = "".join(below)
+    here: dict[str, list[str]] = {}  #: bundles, as `bundles`
+    if joined.count("/") == below[0].count("/", 0, start) * len(below):
+        # Files only, no folders: sorted by path is sorted by name.
+        # An .md name is ignored only for its first character.
+        found = [p for p in below if p.endswith(".md") and p[start] not in "._#"]
+        if found:
+            events.append(Articles(issue_date, found, start))
+        if len(found) + has_issue_file != len(below):
+            prefix = f"/issues/{issue_date.isoformat()}/"
+            for path in [p for p in below if not p.endswith(".md")]:
+                name = path[start:]
+                if name != ISSUE_FILE and not is_ignored(name):
+                    files.append(StaticFile(source=path, url=prefix + name))
+    else:
+        found = collect_nested(below, start, issue_date, files, here)
+        if found:
+            events.append(Articles(issue_date, found, start))
+    if "/" + BUNDLE_INDEX in joined:
+        index = below[0][:start] + BUNDLE_INDEX
+        at = bisect_left(below, index)
+        if at < len(below) and below[at] == index:
+            # An article named index.md beside the others is taken for a bundle's: every
+            # other file below the folder is published beside it.
+            listed = sorted((p[start:] for p in below if not _ignored_below(p[start:])), key=_parts)
+            here[index] = [name for name in listed if name != BUNDLE_INDEX]
+        bundles.update((path, here[path]) for path in found if path in here)  # in walk order
+
+
+def collect_nested(
+    below: list[str],
+    start: int,
+    issue_date: date,
+    files: list[StaticFile],
+    bundles: dict[str, list[str]],
+) -> list[str]:
+    """`collect_issue` for a folder with folders in it: its article paths, in the order of
+    a walk that lists each folder sorted by name (by the names along the path)."""
     prefix = f"/issues/{issue_date.isoformat()}/"
-    for entry in entries:
-        name = entry.name
+    entries: dict[str, list[str]] = {}
+    for path in below:
+        name, _, sub = path[start:].partition("/")
+        entries.setdefault(name, []).append(sub)
+    folder = below[0][:start]
+    paths: list[str] = []
+    for name in sorted(entries):
         if is_ignored(name) or name == ISSUE_FILE:
             continue
-        path = f"{rel}/{name}"
-        if entry.is_dir():
-            index = f"{entry.path}/{BUNDLE_INDEX}"
-            try:
-                stat = os.stat(index)
-            except OSError:
-                stat = None
-            if stat is not None and S_ISREG(stat.st_mode):
-                events.append(
-                    Found(file=index, path=f"{path}/{BUNDLE_INDEX}", issue_date=issue_date,
-                          slug_base=name, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
-                )  # fmt: skip
-                continue
-        elif name.endswith(".md") and entry.is_file():
-            size, mtime_ns = stat_of(entry, path, stats)
-            events.append(
-                Found(file=entry.path, path=path, issue_date=issue_date,
-                      slug_base=name[:-3], size=size, mtime_ns=mtime_ns)
-            )  # fmt: skip
+        path = folder + name
+        subs = entries[name]
+        if subs == [""]:  # a file
+            if name.endswith(".md"):
+                paths.append(path)
+            else:
+                files.append(StaticFile(source=path, url=prefix + name))
             continue
-        for sub in [name] if entry.is_file() else walk_files(entry.path, name + "/"):
-            files.append(StaticFile(source=f"{rel}/{sub}", url=prefix + sub))
+        kept = sorted((s for s in subs if not _ignored_below(s)), key=_parts)
+        if BUNDLE_INDEX in kept:
+            index = f"{path}/{BUNDLE_INDEX}"
+            paths.append(index)
+            bundles[index] = [s for s in kept if s != BUNDLE_INDEX]
+            continue
+        for sub in kept:
+            files.append(StaticFile(source=f"{path}/{sub}", url=f"{prefix}{name}/{sub}"))
+    return paths
 
 
-def stat_of(
-    entry: os.DirEntry[str], path: str, stats: Mapping[str, tuple[int, int]]
-) -> tuple[int, int]:
-    """(size, mtime_ns) of a file: as the caller saw it in `stats`, else stat'ed now."""
-    known = stats.get(path)
-    if known is not None:
-        return known
-    stat = entry.stat()
-    return stat.st_size, stat.st_mtime_ns
+def _ignored_below(path: str) -> bool:
+    """Whether a `/` path has an ignored name along it."""
+    return any(is_ignored(part) for part in path.split("/"))
+
+
+def _parts(path: str) -> list[str]:
+    return path.split("/")

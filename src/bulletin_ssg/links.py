@@ -55,12 +55,79 @@ class LinkMap:
             self.sizes[path] = image_size(self.root / path)
         return self.sizes[path]
 
+    def answer(self, folder: str, target: str) -> str | None:
+        """The URL for `target` written in an article of `folder`: with the base path, BROKEN
+        for an article file with errors of its own, None if missing."""
+        path, sep, fragment = target.partition("#")
+        if not path.split("?", 1)[0]:
+            return None
+        wanted = source_of(folder, target)
+        url = self.targets.get(wanted)
+        if url is None and wanted.startswith(CONTENT_DIR + "/"):
+            issue = wanted[len(CONTENT_DIR) + 1 :]
+            if issue_folder_date(issue) is not None:
+                url = f"/issues/{issue}/"
+        if url is None:
+            return BROKEN if wanted in self.broken else None
+        return self.base_path + url[1:] + (sep + fragment if sep else "")
+
+    def answers_same(
+        self,
+        source_path: str,
+        resolved: Mapping[str, str | None],
+        measured: Mapping[str, tuple[int, int] | None],
+    ) -> bool:
+        """Whether every target of the article at `source_path` would resolve and measure as
+        recorded (`ArticleLinks.resolved` and `measured`): whether a cached render holds."""
+        head = source_path[: source_path.rfind("/") + 1]
+        folder = head.rstrip("/") or head  # posixpath.dirname, sooner
+        beside = folder + "/" if folder else ""
+        targets = self.targets
+        for target, given in resolved.items():
+            if beside and _plain(target):  # a file beside the article: `answer`, sooner
+                wanted = beside + target
+                url = targets.get(wanted)
+                if url is not None:
+                    answer: str | None = self.base_path + url[1:]
+                else:
+                    answer = BROKEN if wanted in self.broken else None
+            else:
+                answer = self.answer(folder, target)
+            if answer != given:
+                return False
+        for target, size in measured.items():
+            wanted = beside + target if beside and _plain(target) else source_of(folder, target)
+            if (self.size_of(wanted) if wanted in targets else None) != size:
+                return False
+        return True
+
+
+def _plain(target: str) -> bool:
+    """A target that names a file beside the article as it is: no folder, query, fragment
+    or escape (`source_of` would give folder/target)."""
+    return not (
+        "/" in target
+        or "#" in target
+        or "?" in target
+        or "%" in target
+        or target in ("", ".", "..")
+    )
+
+
+def source_of(folder: str, target: str) -> str:
+    """The site-relative path a relative target written in `folder` points at (fragment and
+    query removed)."""
+    path = unquote(target.partition("#")[0].split("?", 1)[0])
+    if "/" not in path and path not in ("", ".", "..") and folder:
+        return f"{folder}/{path}"  # a file beside the article: nothing to normalise
+    return posixpath.normpath(posixpath.join(folder, path)).rstrip("/")
+
 
 class ArticleLinks:
     """Resolves the relative targets of one article; remembers every answer it gave.
 
     `resolved` and `measured` are what a cache needs to tell later whether the article's
-    links would still resolve the same way (`answers_same`).
+    links would still resolve the same way (`LinkMap.answers_same`).
     """
 
     def __init__(self, link_map: LinkMap, folder: str) -> None:
@@ -72,54 +139,19 @@ class ArticleLinks:
 
     def source_of(self, target: str) -> str:
         """The site-relative path a relative target points at (fragment and query removed)."""
-        path = unquote(target.partition("#")[0].split("?", 1)[0])
-        if "/" not in path and path not in ("", ".", "..") and self.folder:
-            return f"{self.folder}/{path}"  # a file beside the article: nothing to normalise
-        return posixpath.normpath(posixpath.join(self.folder, path)).rstrip("/")
+        return source_of(self.folder, target)
 
     def resolve(self, target: str) -> str | None:
         """The published URL (with the base path) for a relative target, or None if missing."""
-        answer = self._answer(target)
+        answer = self.link_map.answer(self.folder, target)
         self.resolved[target] = answer
-        return None if answer == BROKEN else answer
-
-    def _answer(self, target: str) -> str | None:
-        """The URL for `target`, BROKEN for a file with errors of its own, None if missing."""
-        path, sep, fragment = target.partition("#")
-        if not path.split("?", 1)[0]:
-            return None
-        wanted = self.source_of(target)
-        url = self.link_map.targets.get(wanted)
-        if url is None and wanted.startswith(CONTENT_DIR + "/"):
-            issue = wanted[len(CONTENT_DIR) + 1 :]
-            if issue_folder_date(issue) is not None:
-                url = f"/issues/{issue}/"
-        if url is None:
-            if wanted in self.link_map.broken:
-                return BROKEN
+        if answer is None and target.partition("#")[0].split("?", 1)[0]:
             self.missing.add(target)
-            return None
-        return self.link_map.base_path + url[1:] + (sep + fragment if sep else "")
+        return None if answer == BROKEN else answer
 
     def measure(self, target: str) -> tuple[int, int] | None:
         """The pixel size of a relative image target that is a file of the site."""
-        wanted = self.source_of(target)
+        wanted = source_of(self.folder, target)
         size = self.link_map.size_of(wanted) if wanted in self.link_map.targets else None
         self.measured[target] = size
         return size
-
-    def answers_same(
-        self,
-        resolved: Mapping[str, str | None],
-        measured: Mapping[str, tuple[int, int] | None],
-    ) -> bool:
-        """Whether every target would resolve and measure as recorded (a cached render holds)."""
-        return all(self._answer(t) == url for t, url in resolved.items()) and all(
-            (
-                self.link_map.size_of(w)
-                if (w := self.source_of(t)) in self.link_map.targets
-                else None
-            )
-            == size
-            for t, size in measured.items()
-        )

@@ -1,16 +1,13 @@
 """Slugs, link targets and bundle files of the article sources of one build.
 
-Pure: decides names and URLs from front matter and file names; reads nothing but folder
-listings of bundles, renders nothing.
+Pure: decides names and URLs from front matter and file names; reads and renders nothing.
 """
 
 from __future__ import annotations
 
-import os
-import posixpath
 from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
+from typing import NamedTuple
 
 from .articles import Source
 from .errors import Diagnostic, Location, error
@@ -19,6 +16,7 @@ from .model import SiteConfig, StaticFile
 from .slugs import is_valid_slug, slugify
 
 BUNDLE_INDEX = "index.md"
+_IN_BUNDLE = "/" + BUNDLE_INDEX
 
 
 def is_ignored(name: str) -> bool:
@@ -26,104 +24,117 @@ def is_ignored(name: str) -> bool:
     return name.startswith((".", "_", "#")) or name.endswith(("~", ".swp", ".tmp"))
 
 
-def walk_files(folder: str, prefix: str = "") -> list[str]:
-    """Every non-ignored file below `folder`, sorted: `prefix` + its `/` path from `folder`."""
-    with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda e: e.name)
-    found: list[str] = []
-    for entry in entries:
-        if is_ignored(entry.name):
-            continue
-        if entry.is_file():
-            found.append(prefix + entry.name)
-        else:
-            found.extend(walk_files(entry.path, f"{prefix}{entry.name}/"))
-    return found
+class Placed(NamedTuple):
+    """Where the sources of one build go."""
+
+    slugs: dict[str, str]  #: by source path; a source whose slug has an error has none
+    urls: dict[str, str]  #: each slugged source's URL, by its path and a bundle's folder too
 
 
 def assign_slugs(
-    sources: list[Source], config: SiteConfig, diagnostics: list[Diagnostic]
-) -> dict[str, str]:
-    """Each source's slug: front-matter `slug`, else the file name, romanised when needed."""
+    sources: list[Source],
+    config: SiteConfig,
+    diagnostics: list[Diagnostic],
+    urls: dict[str, str] | None = None,
+) -> Placed:
+    """Each source's slug: front-matter `slug`, else the file name, romanised when needed;
+    and the URL it gives, added to `urls` when given (those of other issues' sources)."""
     slugs: dict[str, str] = {}
-    taken: dict[tuple[date, str], str] = {}
+    urls = urls if urls is not None else {}
+    taken: dict[str, str] = {}  #: the source that has each URL
     reserved = {s.key for s in config.sections}
-    for source in sources:
-        meta, key_lines, _, _ = source.front
+    by_base: dict[str, str] = {}  #: the slug a file name gives, once worked out
+    days: dict[date, str] = {}  #: each issue's URL
+    for path, issue_date, front, base in sources:
+        meta = front[0]
         explicit = meta.get("slug")
         # the line of the problem, if any: the `slug` key, or line 1 for a slug from the name
         line = 1
         if explicit is not None:
-            line = key_lines.get("slug", 1)
+            line = front[1].get("slug", 1)
             if not isinstance(explicit, str) or not is_valid_slug(explicit):
                 diagnostics.append(
                     error(
                         f"'slug': got {describe(explicit)}, expected lowercase ASCII letters, "
                         "digits, '-' or '_' (a slug names one folder of the output)",
-                        Location(source.path, line),
+                        Location(path, line),
                     )
                 )
                 continue
             slug = explicit
         else:
-            base = source.slug_base
-            slug = base if is_valid_slug(base) else slugify(base)
+            slug = by_base.get(base, "")
             if not slug:
-                title = meta.get("title")
-                slug = slugify(title) if isinstance(title, str) else ""
-            slug = slug or "article"
+                slug = base if is_valid_slug(base) else slugify(base)
+                if slug:
+                    by_base[base] = slug
+                else:  # nothing romanisable in the name: from the title
+                    title = meta.get("title")
+                    slug = (slugify(title) if isinstance(title, str) else "") or "article"
         if slug in reserved:
             diagnostics.append(
                 error(
                     f"slug {slug!r} is also a section key, so its page would replace the "
-                    f"section page /issues/{source.issue_date.isoformat()}/{slug}/",
-                    Location(source.path, line),
+                    f"section page /issues/{issue_date.isoformat()}/{slug}/",
+                    Location(path, line),
                     "give the article another file name or a 'slug'",
                 )
             )
             continue
-        other = taken.get((source.issue_date, slug))
+        day = days.get(issue_date)
+        if day is None:
+            day = days[issue_date] = f"/issues/{issue_date.isoformat()}/"
+        url = f"{day}{slug}/"
+        other = taken.get(url)  # the same URL: the same slug in the same issue
         if other is not None:
             diagnostics.append(
                 error(
                     f"slug {slug!r} is already used by {other} in the same issue",
-                    Location(source.path, line),
+                    Location(path, line),
                     "rename one file or set a different 'slug'",
                 )
             )
             continue
-        taken[(source.issue_date, slug)] = source.path
-        slugs[source.path] = slug
-    return slugs
+        taken[url] = path
+        slugs[path] = slug
+        urls[path] = url
+        if path.endswith(_IN_BUNDLE):
+            urls[path[: -len(_IN_BUNDLE)]] = url
+    return Placed(slugs=slugs, urls=urls)
+
+
+def place(urls: dict[str, str], issue_date: date, paths: list[str], slugs: list[str]) -> None:
+    """Add to `urls` those of the sources of one issue, `paths`, whose `slugs` are known:
+    `assign_slugs` gave them before, and nothing their slugs depend on has changed."""
+    day = f"/issues/{issue_date.isoformat()}/"
+    made = [f"{day}{slug}/" for slug in slugs]
+    urls.update(zip(paths, made, strict=True))
+    if _IN_BUNDLE in "".join(paths):
+        for path, url in zip(paths, made, strict=True):
+            if path.endswith(_IN_BUNDLE):
+                urls[path[: -len(_IN_BUNDLE)]] = url
 
 
 def bundle_static_files(
-    root: Path, sources: list[Source], slugs: Mapping[str, str]
+    urls: Mapping[str, str], bundles: Mapping[str, list[str]]
 ) -> list[StaticFile]:
-    """Files beside a bundle's index.md, published next to the article's page."""
+    """Files beside a bundle's index.md, published next to the article's page.
+
+    `bundles`: by the index.md's site-relative path, the files beside it, relative to its
+    folder (issuefolders.Walk.bundles); `urls`: the sources' (Placed.urls).
+    """
     found: list[StaticFile] = []
-    for source in sources:
-        if not source.path.endswith("/" + BUNDLE_INDEX) or source.path not in slugs:
-            continue
-        folder_rel = posixpath.dirname(source.path)
-        url = f"/issues/{source.issue_date.isoformat()}/{slugs[source.path]}/"
-        for sub in walk_files(os.path.join(root, folder_rel)):
-            if sub != BUNDLE_INDEX:
-                found.append(StaticFile(source=f"{folder_rel}/{sub}", url=url + sub))
+    for path, beside in bundles.items():
+        url = urls.get(path)
+        if url is not None:
+            folder = path[: -len(BUNDLE_INDEX)]
+            found.extend(StaticFile(source=folder + sub, url=url + sub) for sub in beside)
     return found
 
 
-def link_targets(
-    sources: list[Source], slugs: Mapping[str, str], files: list[StaticFile]
-) -> dict[str, str]:
-    """Site-relative source path -> output URL, for resolving relative links."""
+def link_targets(urls: Mapping[str, str], files: list[StaticFile]) -> dict[str, str]:
+    """Site-relative source path -> output URL, for resolving relative links: the sources'
+    `urls` (Placed.urls) and the files'."""
     targets = {f.source: f.url for f in files}
-    for source in sources:
-        slug = slugs.get(source.path)
-        if slug is None:
-            continue
-        url = f"/issues/{source.issue_date.isoformat()}/{slug}/"
-        targets[source.path] = url
-        if source.path.endswith("/" + BUNDLE_INDEX):
-            targets[posixpath.dirname(source.path)] = url
+    targets.update(urls)
     return targets

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from itertools import groupby
+from operator import attrgetter
 
 from .model import (
     Article,
@@ -27,6 +29,26 @@ def article_order(article: Article) -> tuple[int, int, str]:
     return (1, 0, article.source.path)
 
 
+_DATE = attrgetter("issue_date")
+_ORDER = attrgetter("order")
+_PATH = attrgetter("source.path")
+_ORDER_PATH = attrgetter("order", "source.path")
+
+
+def in_order(articles: list[Article]) -> list[Article]:
+    """`articles` sorted by `article_order`, with keys made without a Python call each."""
+    orders = list(map(_ORDER, articles))
+    unordered = orders.count(None)
+    if unordered == len(orders):
+        return sorted(articles, key=_PATH)
+    if not unordered:
+        # No two the same (the usual): the paths would never be compared.
+        return sorted(articles, key=_ORDER if len(set(orders)) == len(orders) else _ORDER_PATH)
+    ordered = [a for a, order in zip(articles, orders, strict=True) if order is not None]
+    rest = [a for a, order in zip(articles, orders, strict=True) if order is None]
+    return sorted(ordered, key=_ORDER_PATH) + sorted(rest, key=_PATH)
+
+
 def assemble(
     config: SiteConfig,
     articles: Iterable[Article],
@@ -37,23 +59,24 @@ def assemble(
 ) -> Site:
     """Group articles by issue and section; every IssueInfo becomes an Issue, even an empty one."""
     by_issue: dict[date, list[Article]] = {}
-    for article in articles:
-        by_issue.setdefault(article.issue_date, []).append(article)
+    for day, group in groupby(articles, _DATE):  # a content walk gives them issue by issue
+        by_issue.setdefault(day, []).extend(group)
     issues: list[Issue] = []
-    for info in sorted(infos, key=lambda i: i.issue_date, reverse=True):
-        issue_articles = sorted(by_issue.get(info.issue_date, ()), key=article_order)
-        sections = tuple(
-            IssueSection(section=s, articles=chosen)
-            for s in config.sections
-            if (chosen := tuple(a for a in issue_articles if a.section == s.key))
-        )
-        issues.append(Issue(info=info, sections=sections))
+    archived: dict[str, list[Article]] = {s.key: [] for s in config.sections}
+    for info in sorted(infos, key=_DATE, reverse=True):
+        by_section: dict[str, list[Article]] = {}
+        for article in by_issue.get(info.issue_date, ()):
+            by_section.setdefault(article.section, []).append(article)
+        sections = []
+        for s in config.sections:
+            chosen = by_section.get(s.key)
+            if chosen:
+                chosen = in_order(chosen)  # sorting the issue's whole list gives the same
+                sections.append(IssueSection(section=s, articles=tuple(chosen)))
+                archived[s.key].extend(chosen)
+        issues.append(Issue(info=info, sections=tuple(sections)))
     archives = tuple(
-        SectionArchive(
-            section=s,
-            articles=tuple(a for issue in issues for a in issue.articles if a.section == s.key),
-        )
-        for s in config.sections
+        SectionArchive(section=s, articles=tuple(archived[s.key])) for s in config.sections
     )
     latest = issues[0].date if issues else None
     return Site(

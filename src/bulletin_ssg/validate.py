@@ -63,9 +63,11 @@ def check_url_collisions(site: Site) -> list[Diagnostic]:
     """Two sources that would publish the same URL (Zola's find_path_collisions)."""
     owners: dict[str, str] = {}
     found: list[Diagnostic] = []
-    for issue in site.issues:
-        for article in issue.articles:
-            owners.setdefault(article.url, article.source.path)
+    # Article URLs end in `/`: only a file whose URL does, or an index.html, can meet one.
+    if any(file.url.endswith(("/", "/index.html")) for file in site.files):
+        for issue in site.issues:
+            for article in issue.articles:
+                owners.setdefault(article.url, article.source.path)
     for file in site.files:
         page_url = file.url.rsplit("/", 1)[0] + "/"
         if file.url.endswith("/index.html") and page_url in owners:
@@ -92,5 +94,5 @@ def check_issues(site: Site) -> list[Diagnostic]:
             "add an article or remove the folder",
         )
         for issue in site.issues
-        if not issue.articles
+        if not any(section.articles for section in issue.sections)
     ]
