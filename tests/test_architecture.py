@@ -106,7 +106,7 @@ ALLOWED: dict[str, set[str]] = {
     "serve": {"errors", "livereload", "watch"},
     "cli": {
         "__init__", "errors", "build", "buildstate", "config", "articles", "importer",
-        "scaffold", "serve", "workers",
+        "scaffold", "serve",
     },
     "__main__": {"cli"},
     "__init__": {"build", "errors"},

@@ -82,7 +82,6 @@ def build_site(
     cache: bool = True,
     progress: Progress | None = None,
     state: BuildState | None = None,
-    listing: Callable[[], list[tuple[str, int, int]]] | None = None,
 ) -> BuildReport:
     """Build the site at `root` into `out_dir` (default root/public), all or nothing.
 
@@ -90,13 +89,11 @@ def build_site(
     previous build's results in `root/.bulletin-cache/` are reused where their inputs are
     unchanged, and only changed files are written; the output is the same bytes either way.
     `state` carries the cache in memory from one build to the next (the dev server).
-    `listing` gives the content folder's `buildstate.scan`, if taken already.
     """
     with _collector_paused():
         return _build(
             root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
             today=today, environ=environ, jobs=jobs, cache=cache, progress=progress, state=state,
-            listing=listing,
         )  # fmt: skip
 
 
@@ -128,7 +125,6 @@ def _build(
     cache: bool,
     progress: Progress | None,
     state: BuildState | None,
-    listing: Callable[[], list[tuple[str, int, int]]] | None,
 ) -> BuildReport:
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     environ = os.environ if environ is None else environ
@@ -141,7 +137,7 @@ def _build(
     inputs = input_fingerprint(
         root, out_dir, options, state,
         layout_dirs=layout_dirs(root), asset_dirs=asset_dirs(root),
-        content_dir=root / CONTENT_DIR, listing=listing,
+        content_dir=root / CONTENT_DIR,
     )  # fmt: skip
     last = state.unchanged(out_dir, inputs)
     if isinstance(last, BuildReport):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -101,12 +101,8 @@ def input_fingerprint(
     layout_dirs: Sequence[Path],
     asset_dirs: Sequence[Path],
     content_dir: Path,
-    listing: Callable[[], list[tuple[str, int, int]]] | None = None,
 ) -> Inputs:
-    """Hash the inputs without parsing any: layouts by content, the rest by size and mtime.
-
-    `listing`, if given, gives `scan(root, content_dir)` as taken already (the command line
-    takes it in another process while the build's modules load)."""
+    """Hash the inputs without parsing any: layouts by content, the rest by size and mtime."""
     layouts = hashlib.blake2b(state.cache.tool, digest_size=16)
     for folder in layout_dirs:
         layouts.update(str(folder).encode() + b"\0")
@@ -120,7 +116,7 @@ def input_fingerprint(
     for folder in asset_dirs:
         whole.update(str(folder).encode() + b"\0")
         _tree(folder, whole, contents=False)
-    files = listing() if listing is not None else scan(root, content_dir)
+    files = scan(root, content_dir)
     whole.update("".join(f"{path}\0{size}:{mtime}\n" for path, size, mtime in files).encode())
     return Inputs(
         whole=whole.digest(),

@@ -12,7 +12,6 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
@@ -119,28 +118,22 @@ def build(
     Unchanged articles and pages are taken from the previous build (.bulletin-cache/) and
     only files whose bytes changed are written; the result is the same as a clean build.
     """
-    from .workers import Later
+    from .build import build_site
 
     root = site_root(source)
     out_dir = Path(destination) if destination else root / "public"
     started = time.perf_counter()
     bar = ProgressBar(started) if sys.stderr.isatty() else None
-    # The content folder is listed in another process while the build's modules load.
-    listing = Later(partial(_listing, root))
     try:
-        from .build import build_site
-
         report = build_site(
             root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
-            jobs=jobs, cache=not no_cache, progress=bar, listing=listing.result,
+            jobs=jobs, cache=not no_cache, progress=bar,
         )  # fmt: skip
     except SiteError as exc:
         if bar is not None:
             bar.clear()
         fail(exc)
         return
-    finally:
-        listing.close()
     if bar is not None:
         bar.clear()
     show_diagnostics(report.warnings)
@@ -156,12 +149,6 @@ def build(
         f"in {seconds:.2f} s into {out_dir}: {report.rendered} rendered, "
         f"{report.reused} reused, {count(report.written, 'file')} written"
     )
-
-
-def _listing(root: Path) -> list[tuple[str, int, int]]:
-    from .buildstate import scan
-
-    return scan(root, root / "content")
 
 
 def count(number: int, noun: str) -> str:
