@@ -22,14 +22,13 @@ from .articles import (
     RenderTask,
     Source,
     SplitTask,
-    render_many,
     split_many,
 )
 from .errors import Diagnostic, Location, warning
 from .issuefolders import Articles, Walk, walk_issue_folders
 from .links import CONTENT_DIR, LinkMap, issue_folder_date
 from .model import Article, IssueInfo, SiteConfig, StaticFile
-from .records import ArticleRecord, RenderedFor
+from .records import ArticleRecord, RenderedFor, render_packed
 from .reuse import Folder, reusable, settled
 from .sources import (
     BUNDLE_INDEX,
@@ -333,7 +332,7 @@ def render(
     targets = link_map.targets if isinstance(link_map.targets, dict) else dict(link_map.targets)
     broken = link_map.broken
     return workers.map_chunks(
-        render_many,
+        render_packed,  # render_many, its results sent back as columns
         tasks,
         lambda chunk: RenderJob(
             config=job_config, root=root, targets=targets, broken=broken, tasks=tuple(chunk)
