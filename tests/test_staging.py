@@ -129,3 +129,9 @@ def test_a_build_that_fails_while_rendering_leaves_no_stage(
         build_site(site, out, jobs=2, environ={})
     assert not out.exists()
     assert beside(out) == ["site"]
+
+
+def test_a_stage_that_cannot_be_made_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot write the site to"):
+        stage_for(tmp_path / "a-file" / "public", None)

@@ -165,7 +165,7 @@ def _build(
                 raise
         verified = None
         if manifest is not None and check is not None:
-            verified = as_verified(manifest) if check.result() else verify(out_dir, manifest)
+            verified = as_verified(manifest) if _intact(check) else verify(out_dir, manifest)
     finally:
         if check is not None:
             check.close()
@@ -175,14 +175,15 @@ def _build(
     content = loaded.content
     previous = state.page_index(out_dir)
     protected = [root, *(root / name for name in (CONTENT_DIR, LAYOUTS_DIR, ASSETS_DIR))]
-    check_destination(out_dir, protected)
     saving = state.records_saving()
     # Many files of records (a first build's) are written on the side while pages render.
     saver = Later(saving) if saving.files >= RECORDS_ON_THE_SIDE else None
     if saver is None:
         saving()
-    stage = stage_for(out_dir, verified)
+    stage = None
     try:
+        check_destination(out_dir, protected)
+        stage = stage_for(out_dir, verified)
         plan = plan_pages(
             site, env, root, verified, base=inputs.layouts, tell=tell,
             seeds=zip(content.articles, content.fingerprints, strict=True),
@@ -226,6 +227,15 @@ def _build(
     state.published(out_dir, inputs, publication.manifest, report, pages=plan.index)
     state.save_layouts()
     return report
+
+
+def _intact(check: Later[bool]) -> bool:
+    """What the check of the output folder found; False (look again here) if it could not
+    finish."""
+    try:
+        return check.result()
+    except Exception:
+        return False
 
 
 def _wait_for(saver: Later[int]) -> None:

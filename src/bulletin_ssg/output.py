@@ -125,7 +125,10 @@ def stage_for(out_dir: Path, verified: Verified | None) -> Stage | None:
     """
     if verified is None and _holds_anything(out_dir):
         return None  # publish compares every file with what is there: pages stay in memory
-    return Stage(out_dir, verified.trusted if verified is not None else {})
+    try:
+        return Stage(out_dir, verified.trusted if verified is not None else {})
+    except OSError as exc:
+        raise OutputError(f"cannot write the site to {out_dir}: {exc}") from exc
 
 
 def publish(
