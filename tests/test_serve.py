@@ -320,6 +320,24 @@ def test_port_in_use_is_a_site_error(site: tuple[Path, SwappingBuild]) -> None:
             DevServer(root=root, output=root / "public", rebuild=build, port=port)
 
 
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt here, as in a terminal, even where this process was
+    started with SIGINT ignored (a background job of a shell)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _default_ctrl_c() -> None:
+    """In a child about to run Python: SIGINT as a terminal gives it (Python then makes it
+    KeyboardInterrupt), whatever this process inherited."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+@pytest.mark.usefixtures("ctrl_c")
 def test_run_builds_first_and_returns_on_ctrl_c(site: tuple[Path, SwappingBuild]) -> None:
     root, build = site
     server = DevServer(root=root, output=root / "public", rebuild=build, port=0)
@@ -354,7 +372,7 @@ def test_ctrl_c_in_a_real_process_exits_cleanly(site: tuple[Path, SwappingBuild]
         print("stopped", flush=True)
     """)
     process = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True, preexec_fn=_default_ctrl_c)
     assert process.stdout is not None
     assert process.stdout.readline() == "built\n"
     process.send_signal(signal.SIGINT)
