@@ -108,7 +108,7 @@ def _config(context: jinja2.runtime.Context) -> SiteConfig:
 
 def join_base(base_path: str, target: str) -> str:
     """`target` under `base_path` when it is root-relative; anything else is left as it is."""
-    if not target.startswith("/") or target.startswith("//"):
+    if base_path == "/" or not target.startswith("/") or target.startswith("//"):
         return target
     return base_path.rstrip("/") + target
 
@@ -126,12 +126,6 @@ def absolute(config: SiteConfig, target: str) -> str:
 @jinja2.pass_context
 def url_filter(context: jinja2.runtime.Context, target: str) -> str:
     """`/issues/x/` → `/paper/issues/x/` for base_url `…/paper/`; absolute URLs unchanged."""
-    config = context.get("config")
-    if type(config) is SiteConfig and type(target) is str:  # the way of ~20 links a page
-        base = config.base_path
-        if base == "/" or not target.startswith("/") or target.startswith("//"):
-            return target
-        return base[:-1] + target
     return join_base(_config(context).base_path, _text(target, "url"))
 
 
