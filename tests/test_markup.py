@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import pickle
+import random
+import re
 
 import pytest
 
-from bulletin_ssg.markup import Markup, Rendered
+from bulletin_ssg import markup as markup_module
+from bulletin_ssg.markup import Markup, Rendered, count_characters
 from bulletin_ssg.model import Heading, Link
 
 FIGURE_ATTRS = 'loading="lazy" decoding="async"'
@@ -313,6 +316,18 @@ CHARACTER_CASES = [
 )
 def test_counts_characters(markup: Markup, body: str, expected: int) -> None:
     assert markup.render(body).characters == expected
+
+
+def test_counting_runs_matches_counting_each_character() -> None:
+    """Runs of CJK characters are counted by their length: the same as one match each."""
+    letters = markup_module._CJK_LETTERS
+    each = re.compile(f"[{letters}]|[^\\W_{letters}]+")
+    alphabet = [chr(c) for c in [*range(0x20, 0x250), *range(0x3000, 0x3100), *range(0x4E00,
+                0x4E40), *range(0xAC00, 0xAC20), 0x1F600, 0x20000, 0x2E80, 0x3005]]  # fmt: skip
+    chooser = random.Random(5)
+    for _ in range(3000):
+        text = "".join(chooser.choices(alphabet, k=chooser.randint(0, 30)))
+        assert count_characters(text) == len(each.findall(text)), text
 
 
 def test_survives_pickling(markup: Markup) -> None:
