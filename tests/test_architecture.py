@@ -80,7 +80,8 @@ ALLOWED: dict[str, set[str]] = {
         "staging",
         "workers",
     },
-    "buildstate": {"cache", "content", "records", "published"},
+    "listing": set(),
+    "buildstate": {"cache", "content", "listing", "records", "published"},
     "build": {
         "errors",
         "model",
@@ -99,6 +100,7 @@ ALLOWED: dict[str, set[str]] = {
         "output",
         "incremental",
         "buildstate",
+        "listing",
         "workers",
     },
     "livereload": {"errors"},
@@ -106,7 +108,7 @@ ALLOWED: dict[str, set[str]] = {
     "serve": {"errors", "livereload", "watch"},
     "cli": {
         "__init__", "errors", "build", "buildstate", "config", "articles", "importer",
-        "scaffold", "serve",
+        "scaffold", "serve", "links", "listing", "workers",
     },
     "__main__": {"cli"},
     "__init__": {"build", "errors"},

@@ -15,9 +15,10 @@ import pytest
 
 from bulletin_ssg.articles import RenderOutcome
 from bulletin_ssg.build import build_site
-from bulletin_ssg.buildstate import RECORD_FILES, RECORDS_INDEX, BuildState, records_file, scan
+from bulletin_ssg.buildstate import RECORD_FILES, RECORDS_INDEX, BuildState, records_file
 from bulletin_ssg.cache import CACHE_DIR, Cache
 from bulletin_ssg.errors import Location, error
+from bulletin_ssg.listing import scan
 from bulletin_ssg.model import Article, Heading, Link
 from bulletin_ssg.records import ArticleRecord, pack, unpack
 
@@ -55,6 +56,18 @@ def test_records_are_kept_in_files_chosen_by_issue_folder(built: Path) -> None:
     assert record_files(built).keys() == expected_files(built)
     assert len(record_files(built)) == len({records_file(f"content/{i}/a.md") for i in issues})
     assert len({records_file(f"content/{n}/a.md") for n in range(1000)}) == RECORD_FILES
+
+
+def test_records_load_a_file_at_a_time_until_told_to_stop(built: Path) -> None:
+    whole = BuildState(built).records()
+    state = BuildState(built)
+    asked = []
+    state.load_records_until(lambda: asked.append(1) or len(asked) > 2)
+    assert len(asked) == 3  # asked before each file: two loaded, then told to stop
+    assert len(state._shards) == 2 < len(record_files(built))
+    records = state.records()  # the rest, as if loaded at once
+    assert list(records) == list(whole)
+    assert records == whole
 
 
 def test_an_edit_rewrites_only_the_file_of_its_issue_folder(built: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 
 import pytest
 
@@ -161,6 +162,24 @@ def test_later_works_out_its_value_here_where_forking_is_not_safe(
     monkeypatch.setattr(workers, "can_fork", lambda: False)
     with workers.Later(os.getpid) as later:
         assert later.result() == os.getpid()
+
+
+def test_later_is_ready_once_its_child_has_ended_and_still_gives_its_value() -> None:
+    go_on = threading.Event()  # the child's copy is never set: it waits its full time
+    later = workers.Later(lambda: (go_on.wait(0.3), os.getpid())[1])
+    assert not later.ready()
+    while not later.ready():
+        time.sleep(0.01)
+    assert later.ready()  # asking again does not wait, nor reap twice
+    assert later.result() not in (None, os.getpid())
+    later.close()  # nothing left to stop
+
+
+def test_later_without_a_child_is_ready_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    later = workers.Later(os.getpid)
+    assert later.ready()
+    assert later.result() == os.getpid()
 
 
 def test_later_raises_the_childs_error_and_close_stops_a_child_not_asked() -> None:

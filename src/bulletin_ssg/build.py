@@ -20,6 +20,7 @@ from .buildstate import BuildState, input_fingerprint
 from .config import load_config
 from .errors import BuildFailed, Diagnostic, Severity, SiteError
 from .links import CONTENT_DIR
+from .listing import Listing
 from .model import OutputFile, Site, SiteConfig
 from .output import check_destination, publish, stage_for
 from .published import as_verified, intact_folder, verify
@@ -82,6 +83,7 @@ def build_site(
     cache: bool = True,
     progress: Progress | None = None,
     state: BuildState | None = None,
+    listing: Later[Listing] | None = None,
 ) -> BuildReport:
     """Build the site at `root` into `out_dir` (default root/public), all or nothing.
 
@@ -89,11 +91,13 @@ def build_site(
     previous build's results in `root/.bulletin-cache/` are reused where their inputs are
     unchanged, and only changed files are written; the output is the same bytes either way.
     `state` carries the cache in memory from one build to the next (the dev server).
+    `listing` is a scan of root/content/ (`listing.scan`) already under way elsewhere.
     """
     with _collector_paused():
         return _build(
             root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
             today=today, environ=environ, jobs=jobs, cache=cache, progress=progress, state=state,
+            listing=listing,
         )  # fmt: skip
 
 
@@ -125,6 +129,7 @@ def _build(
     cache: bool,
     progress: Progress | None,
     state: BuildState | None,
+    listing: Later[Listing] | None,
 ) -> BuildReport:
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     environ = os.environ if environ is None else environ
@@ -134,10 +139,13 @@ def _build(
     today = today or datetime.now(ZoneInfo(config.timezone)).date()
     options = (drafts, future, base_url, strict, None if future else today,
                environ.get("SOURCE_DATE_EPOCH", ""))  # fmt: skip
+    if listing is not None:  # while content/ is scanned, what comes next is loaded
+        state.manifest(out_dir)
+        state.load_records_until(listing.ready)
     inputs = input_fingerprint(
         root, out_dir, options, state,
         layout_dirs=layout_dirs(root), asset_dirs=asset_dirs(root),
-        content_dir=root / CONTENT_DIR,
+        content_dir=root / CONTENT_DIR, listing=listing.result if listing is not None else None,
     )  # fmt: skip
     last = state.unchanged(out_dir, inputs)
     if isinstance(last, BuildReport):

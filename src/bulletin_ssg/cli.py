@@ -12,6 +12,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
@@ -118,17 +119,24 @@ def build(
     Unchanged articles and pages are taken from the previous build (.bulletin-cache/) and
     only files whose bytes changed are written; the result is the same as a clean build.
     """
-    from .build import build_site
+    from .links import CONTENT_DIR
+    from .listing import scan
+    from .workers import Later
 
     root = site_root(source)
+    # content/ is scanned in a child process while the build's modules load here.
+    listing = Later(partial(scan, root, root / CONTENT_DIR))
+    from .build import build_site
+
     out_dir = Path(destination) if destination else root / "public"
     started = time.perf_counter()
     bar = ProgressBar(started) if sys.stderr.isatty() else None
     try:
-        report = build_site(
-            root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
-            jobs=jobs, cache=not no_cache, progress=bar,
-        )  # fmt: skip
+        with listing:
+            report = build_site(
+                root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
+                jobs=jobs, cache=not no_cache, progress=bar, listing=listing,
+            )  # fmt: skip
     except SiteError as exc:
         if bar is not None:
             bar.clear()

@@ -71,7 +71,7 @@ def load_content(
     Drafts are left out unless `drafts`; issues dated after `today` unless `future`.
     `records` are the previous build's (Content.records); `workers` run per-file work.
     `stats` is the (size, mtime_ns) of every file below content/ by site-relative path, as
-    the caller has just seen them (buildstate.scan): the walk takes its files from it and
+    the caller has just seen them (listing.scan): the walk takes its files from it and
     stats none again. None: content/ is scanned here.
     """
     diagnostics: list[Diagnostic] = []

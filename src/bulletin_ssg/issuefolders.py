@@ -67,7 +67,7 @@ def walk_issue_folders(
 
     `previous` holds the last build's records (an unchanged issue.yaml is not read again).
     `stats` is the (size, mtime_ns) of every file below `content_dir` by site-relative path,
-    as the caller's scan just saw them (buildstate.scan, which follows folder links and leaves
+    as the caller's scan just saw them (listing.scan, which follows folder links and leaves
     out what it cannot stat); None: scanned here.
     """
     if stats is None:

@@ -178,6 +178,7 @@ class Later(Generic[R]):
     def __init__(self, function: Callable[[], R]) -> None:
         self._function = function
         self._child = _fork(lambda _: function(), [None]) if can_fork() else None
+        self._status: int | None = None  #: the child's, once it has ended
 
     def __enter__(self) -> Later[R]:
         return self
@@ -185,12 +186,21 @@ class Later(Generic[R]):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def ready(self) -> bool:
+        """Whether `result()` would not wait for the child (True when there is none)."""
+        if self._child is None or self._status is not None:
+            return True
+        pid, status = os.waitpid(self._child[0], os.WNOHANG)
+        if pid:
+            self._status = status
+        return self._status is not None
+
     def result(self) -> R:
         if self._child is None:
             return self._function()
         pid, spool, expected = self._child
         self._child = None
-        _, status = os.waitpid(pid, 0)
+        status = self._status if self._status is not None else os.waitpid(pid, 0)[1]
         with spool:
             spool.seek(0)
             return _interleaved([_read_results(spool, expected, status)], 1)[0]
@@ -199,7 +209,10 @@ class Later(Generic[R]):
         if self._child is not None:
             pid, spool, _ = self._child
             self._child = None
-            _stop(pid, spool)
+            if self._status is None:
+                _stop(pid, spool)
+            else:  # already reaped
+                spool.close()
 
 
 def _counted(
