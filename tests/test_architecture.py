@@ -81,7 +81,8 @@ ALLOWED: dict[str, set[str]] = {
         "workers",
     },
     "listing": set(),
-    "buildstate": {"cache", "content", "listing", "records", "published"},
+    "deltas": set(),
+    "buildstate": {"cache", "content", "deltas", "listing", "records", "published"},
     "build": {
         "errors",
         "model",

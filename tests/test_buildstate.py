@@ -14,8 +14,16 @@ from typing import Any
 import pytest
 
 from bulletin_ssg.articles import RenderOutcome
-from bulletin_ssg.build import build_site
-from bulletin_ssg.buildstate import RECORD_FILES, RECORDS_INDEX, BuildState, records_file
+from bulletin_ssg.build import asset_dirs, build_site, layout_dirs
+from bulletin_ssg.buildstate import (
+    RECORD_FILES,
+    RECORDS_INDEX,
+    BuildState,
+    Inputs,
+    _output_key,
+    input_fingerprint,
+    records_file,
+)
 from bulletin_ssg.cache import CACHE_DIR, Cache
 from bulletin_ssg.errors import Location, error
 from bulletin_ssg.listing import scan
@@ -150,6 +158,71 @@ def test_the_dev_server_saves_records_once(built: Path) -> None:
     build_site(built, built / "public", environ={}, state=state)
     assert record_files(built) == first
     assert state.records()["content/2024-05-02/market.md"].size == file.stat().st_size
+
+
+def edit(site: Path, path: str, words: str = "补记。") -> None:
+    file = site / "content" / path
+    file.write_text(file.read_text(encoding="utf-8") + f"\n{words}\n", encoding="utf-8")
+
+
+def output_entries(site: Path) -> dict[str, int]:
+    """The cache files of what was published, each with its inode (a rewrite gives a new one)."""
+    return {p.name: p.stat().st_ino for p in sorted((site / CACHE_DIR).glob("output-*"))}
+
+
+def without_search(site: Path) -> None:
+    """An edit then changes a few files, not the search index's many."""
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "search: false\n", encoding="utf-8")
+    build(site)
+
+
+def test_after_an_edit_only_the_changes_of_what_was_published_are_saved(built: Path) -> None:
+    without_search(built)
+    out = built / "public"
+    today = date(2024, 6, 1)
+    edit(built, "2024-05-09/editorial.md")
+    build_site(built, out, environ={}, today=today)  # may save it whole: files in another order
+    whole = {name: ino for name, ino in output_entries(built).items() if "-changes" not in name}
+    state = BuildState(built)
+    edit(built, "2024-05-02/market.md")
+    build_site(built, out, environ={}, state=state, today=today)
+    entries = output_entries(built)
+    assert {name: entries[name] for name in whole} == whole  # not rewritten
+    changes_file = built / CACHE_DIR / next(n for n in entries if n.endswith("-changes.pickle"))
+    whole_file = built / CACHE_DIR / next(iter(whole))
+    assert changes_file.stat().st_size < whole_file.stat().st_size
+    loaded = BuildState(built)
+    assert loaded._output(out) == state._output(out)  # the entry saved whole and its changes
+    assert loaded.unchanged(out, state_inputs(built, loaded, today)) is not None
+
+
+def state_inputs(site: Path, state: BuildState, today: date) -> Inputs:
+    """The inputs a build of `site` into public/ on `today` would see now."""
+    options = (False, False, None, False, today, "")
+    return input_fingerprint(
+        site, site / "public", options, state, layout_dirs=layout_dirs(site),
+        asset_dirs=asset_dirs(site), content_dir=site / "content",
+    )  # fmt: skip
+
+
+def test_changes_saved_for_an_older_entry_are_not_applied_to_a_newer_one(built: Path) -> None:
+    without_search(built)
+    out = built / "public"
+    edit(built, "2024-05-09/editorial.md")
+    build(built)
+    edit(built, "2024-05-02/market.md")
+    build(built)
+    changes_file = next((built / CACHE_DIR).glob("output-*-changes.pickle"))
+    kept = changes_file.read_bytes()
+    state = BuildState(built)
+    entry = state._output(out)
+    assert entry is not None
+    state._saved_outputs.clear()  # nothing saved whole known: saved whole again
+    state._save_output(_output_key(out), replace(entry, inputs=b"newer"))
+    assert not changes_file.exists()  # the changes of the entry before are gone
+    changes_file.write_bytes(kept)  # and if they come back, they are not applied
+    assert BuildState(built)._output(out) == replace(entry, inputs=b"newer")
 
 
 @pytest.mark.parametrize("relative", [False, True], ids=["absolute", "relative"])

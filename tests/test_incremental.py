@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_s
 from bulletin_ssg.buildstate import BuildState
 from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
+from bulletin_ssg.incremental import site_frame
 from bulletin_ssg.model import Site
 
 from .conftest import snapshot
@@ -203,6 +205,19 @@ def test_one_edit_renders_only_the_pages_it_touches(sample_site: Path, tmp_path:
     assert 0 < second.rendered < second.pages
     assert second.rendered + second.reused == second.pages
     assert second.parsed == 1
+
+
+def test_the_site_frame_changes_with_any_value_besides_the_articles(sample_site: Path) -> None:
+    site = load(sample_site)
+    frame = site_frame(site, b"layouts")
+    assert site_frame(load(sample_site), b"layouts") == frame
+    assert site_frame(site, b"other layouts") != frame
+    issue = site.issues[0]
+    retitled = replace(issue, info=replace(issue.info, title=f"{issue.info.title}。"))
+    assert site_frame(replace(site, issues=(retitled, *site.issues[1:])), b"layouts") != frame
+    config = replace(site.config, params={**site.config.params, "motto": "为人民服务"})
+    assert site_frame(replace(site, config=config), b"layouts") != frame
+    assert site_frame(replace(site, files=site.files[1:]), b"layouts") != frame
 
 
 def test_nothing_changed_renders_and_writes_nothing(sample_site: Path, tmp_path: Path) -> None:

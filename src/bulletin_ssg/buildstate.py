@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .cache import CACHE_DIR, Cache
+from .deltas import applied, changes
 from .listing import Listing, scan
 from .published import Manifest, intact_folder
 
@@ -27,6 +28,8 @@ RECORDS_INDEX = "articles"
 #: Files the article records are kept in, by a hash of their issue folder's name: loading
 #: reads few files, and an edit rewrites a small one.
 RECORD_FILES = 32
+#: Added to an output's cache entry: the entry of what changed there since it was saved.
+_CHANGES = "-changes"
 #: The cache entry of what was learnt of the layouts (`LayoutMemory`).
 LAYOUTS_ENTRY = "layouts"
 
@@ -138,6 +141,8 @@ class BuildState:
         self._dirty = False
         self._saved = False
         self._published: dict[str, Published | None] = {}
+        #: by output key: the entry as last saved whole, and the token its changes carry
+        self._saved_outputs: dict[str, tuple[bytes, Published]] = {}
         self._layouts: LayoutMemory | None = None
         self._layouts_size = (0, 0)
 
@@ -243,9 +248,40 @@ class BuildState:
     def _output(self, out_dir: Path) -> Published | None:
         key = _output_key(out_dir)
         if key not in self._published:
-            loaded = self.cache.load(key)
-            self._published[key] = loaded if isinstance(loaded, Published) else None
+            self._published[key] = self._load_output(key)
         return self._published[key]
+
+    def _load_output(self, key: str) -> Published | None:
+        """What the last build into an output folder left: as saved whole, with the changes
+        saved since (a build that changed little saves only those)."""
+        saved = self.cache.load(key)
+        if not (isinstance(saved, tuple) and len(saved) == 2 and isinstance(saved[1], Published)):
+            return None
+        token: bytes = saved[0]
+        whole: Published = saved[1]
+        self._saved_outputs[key] = (token, whole)
+        since = self.cache.load(key + _CHANGES)
+        if not (isinstance(since, tuple) and len(since) == 2 and since[0] == token):
+            return whole
+        try:
+            made = applied(whole, since[1])
+        except Exception:  # not changes of that entry: the cache is only ever a shortcut
+            return None
+        return made if isinstance(made, Published) else None
+
+    def _save_output(self, key: str, entry: Published) -> None:
+        """Save `entry` as changes of the one saved whole when there are few, else whole."""
+        saved = self._saved_outputs.get(key)
+        if saved is not None:
+            token, whole = saved
+            found = changes(whole, entry)
+            if found is not None and found[1] <= len(entry.manifest.files) // 8 + 64:
+                self.cache.save(key + _CHANGES, (token, found[0]))
+                return
+        token = os.urandom(8)  # tells changes of this entry from those of an older one
+        self.cache.save(key, (token, entry))
+        self.cache.remove(key + _CHANGES)
+        self._saved_outputs[key] = (token, entry)
 
     def manifest(self, out_dir: Path) -> Manifest | None:
         """What the last build into `out_dir` published, if known."""
@@ -277,11 +313,10 @@ class BuildState:
         if not self.enabled:
             return
         key = _output_key(out_dir)
-        self._published[key] = Published(
-            inputs=inputs.whole, manifest=manifest, report=report, pages=pages
-        )
+        entry = Published(inputs=inputs.whole, manifest=manifest, report=report, pages=pages)
+        self._published[key] = entry
         if self.save_every_build:
-            self.cache.save(key, self._published[key])
+            self._save_output(key, entry)
 
     def forget(self, out_dir: Path) -> None:
         """Drop what is known of out_dir (before a build that may change it and then fail)."""
