@@ -227,3 +227,26 @@ def test_the_program_exits_with_its_code_and_everything_said(
     assert done.returncode == code, done.stderr
     assert done.stdout.startswith(stdout) and stderr in done.stderr
     assert (tmp_path / "out" / "index.html").is_file() is (code == 0)
+
+
+def test_a_build_in_a_process_that_ends_with_it_keeps_its_state_and_leaves_cycles(
+    sample_site: Path, tmp_path: Path
+) -> None:
+    """Under `run` (told by its `Ending`), a build's state is kept for the end, not freed,
+    and the collector stays off; a build from a caller that goes on leaves both alone."""
+    import gc
+
+    from bulletin_ssg.buildstate import BuildState
+    from bulletin_ssg.cli import Ending
+
+    ending = Ending()
+    try:
+        main.main(["build", "-s", str(sample_site), "-d", str(tmp_path / "a")],
+                  obj=ending, standalone_mode=False)  # fmt: skip
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    assert [type(kept) for kept in ending.kept] == [BuildState]
+    built = CliRunner().invoke(main, ["build", "-s", str(sample_site), "-d", str(tmp_path / "b")])
+    assert built.exit_code == 0
+    assert gc.isenabled()
