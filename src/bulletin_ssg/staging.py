@@ -110,7 +110,13 @@ class Stage:
 
     def _make_folder(self, folder: str) -> None:
         if folder not in self._folders:
-            os.makedirs(f"{self.folder}/{folder}", exist_ok=True)
+            target = f"{self.folder}/{folder}"
+            try:
+                os.mkdir(target)  # mostly its parent is there: one call, where makedirs made two
+            except FileExistsError:  # made by another renderer
+                pass
+            except FileNotFoundError:
+                os.makedirs(target, exist_ok=True)
             self._folders.add(folder)
 
     def close(self) -> None:
