@@ -164,7 +164,7 @@ class BuildState:
         self._load_records(stop)
 
     def _load_records(self, stop: Callable[[], bool]) -> dict[str, ArticleRecord]:
-        from .records import unpack  # a build with nothing to do never loads the parsers
+        from .records import unpack  # with the parsers: only once records are wanted
 
         if self._records is None:
             self._records = {}
