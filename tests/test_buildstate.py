@@ -406,8 +406,9 @@ def test_rendered_articles_go_between_processes_as_columns() -> None:
     ]  # fmt: skip
     packed = Outcomes(outcomes)
     assert packed.__reduce__()[0] is not Outcomes  # columns, not the list as it is
-    back = pickle.loads(pickle.dumps(packed, protocol=pickle.HIGHEST_PROTOCOL))
-    assert type(back) is Outcomes and back == outcomes
+    for protocol in range(2, pickle.HIGHEST_PROTOCOL + 1):  # a spawned pool's is the default
+        back = pickle.loads(pickle.dumps(packed, protocol=protocol))
+        assert type(back) is Outcomes and back == outcomes
     odd = [replace(outcomes[0], resolved={True: "是"})]  # a key the columns cannot keep as True
     again = pickle.loads(pickle.dumps(Outcomes(odd), protocol=pickle.HIGHEST_PROTOCOL))
     assert again == odd and [type(key) for key in again[0].resolved] == [bool]

@@ -108,7 +108,14 @@ class _Ints(_Column):
 
 class _Text(_Column):
     """Long strings as one block of text and their lengths: mostly outside ASCII as UTF-16,
-    which decodes at twice the speed of UTF-8 and is a third smaller for Chinese."""
+    which decodes at twice the speed of UTF-8 and is a third smaller for Chinese.
+
+    `out_of_band`: the block as a `pickle.PickleBuffer`, which the cache stores after the
+    pickle (it needs pickle protocol 5); else as bytes, for any protocol.
+    """
+
+    def __init__(self, *, out_of_band: bool) -> None:
+        self.out_of_band = out_of_band
 
     def pack(self, values: Sequence[Any], shared: Shared) -> Any:
         if set(map(type, values)) != {str}:
@@ -122,7 +129,7 @@ class _Text(_Column):
         except UnicodeEncodeError:  # a lone surrogate
             return list(values)
         lengths = array("q", map(len, values)).tobytes()
-        return codec, PickleBuffer(data), lengths  # the cache keeps the text out of band
+        return codec, PickleBuffer(data) if self.out_of_band else data, lengths
 
     def unpack(self, packed: Any, count: int) -> list[Any]:
         if type(packed) is not tuple:
@@ -294,31 +301,39 @@ class _Objects(_Column):
 
 
 _ATOMS = _Atoms()
-_ARTICLE = _Objects(
-    Article,
-    source=_Objects(Location, path=_ATOMS),
-    issue_date=_ATOMS,
-    slug=_ATOMS,
-    section=_ATOMS,
-    byline=_ATOMS,
-    authors=_AtomTuples(),
-    summary=_Text(),
-    tags=_AtomTuples(),
-    html=_Text(),
-    headings=_Sequences(_Objects(Heading, text=_ATOMS, anchor=_ATOMS)),
-    links=_Sequences(_Objects(Link, target=_ATOMS)),
-    characters=_Ints(),
-    extra=_Proxies(),
-)
-_OUTCOME = _Objects(RenderOutcome, path=_ATOMS, article=_Optional(_ARTICLE), resolved=_Dicts())
+
+
+def _outcome_columns(text: _Text) -> _Objects:
+    """How a RenderOutcome is packed, its long texts by `text`."""
+    article = _Objects(
+        Article,
+        source=_Objects(Location, path=_ATOMS),
+        issue_date=_ATOMS,
+        slug=_ATOMS,
+        section=_ATOMS,
+        byline=_ATOMS,
+        authors=_AtomTuples(),
+        summary=text,
+        tags=_AtomTuples(),
+        html=text,
+        headings=_Sequences(_Objects(Heading, text=_ATOMS, anchor=_ATOMS)),
+        links=_Sequences(_Objects(Link, target=_ATOMS)),
+        characters=_Ints(),
+        extra=_Proxies(),
+    )
+    return _Objects(RenderOutcome, path=_ATOMS, article=_Optional(article), resolved=_Dicts())
+
+
 _RECORDS = _Objects(
     ArticleRecord,
     size=_Ints(),
     mtime_ns=_Ints(),
     front=_Optional(_Tuples(_Dicts(), _Lines(), _ATOMS, _Column())),
     rendered_for=_Optional(_Tuples(_ATOMS, _ATOMS, _ATOMS)),
-    outcome=_Optional(_OUTCOME),
+    outcome=_Optional(_outcome_columns(_Text(out_of_band=True))),  # saved by the cache
 )
+#: Outcomes go to another process through pickles of any protocol (a spawned pool's is 4).
+_OUTCOME = _outcome_columns(_Text(out_of_band=False))
 #: How a group of records was packed: as columns, or (values the columns cannot hold) as a dict.
 _COLUMNS, _PLAIN = "columns", "plain"
 
