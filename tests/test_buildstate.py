@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from bulletin_ssg.articles import RenderOutcome
-from bulletin_ssg.build import asset_dirs, build_site, layout_dirs
+from bulletin_ssg.build import build_site
 from bulletin_ssg.buildstate import (
     RECORD_FILES,
     RECORDS_INDEX,
@@ -29,6 +29,7 @@ from bulletin_ssg.errors import Location, error
 from bulletin_ssg.listing import scan
 from bulletin_ssg.model import Article, Heading, Link
 from bulletin_ssg.records import ArticleRecord, pack, unpack
+from bulletin_ssg.sitefiles import asset_dirs, layout_dirs
 
 
 @pytest.fixture(autouse=True)

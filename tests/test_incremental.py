@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from bulletin_ssg import workers
-from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_serve, theme_dir
+from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_serve
 from bulletin_ssg.buildstate import BuildState
 from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
 from bulletin_ssg.incremental import site_frame
 from bulletin_ssg.model import Site
+from bulletin_ssg.sitefiles import theme_dir
 
 from .conftest import snapshot
 

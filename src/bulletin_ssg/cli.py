@@ -330,8 +330,8 @@ def diagnostic_record(diagnostic: Diagnostic) -> dict[str, object]:
 @click.option("--title", default="我的周报", show_default=True, help="The periodical's title.")
 def init(directory: Path, title: str) -> None:
     """Create a new periodical in DIRECTORY: site.yaml, layouts, assets and a first issue."""
-    from .build import ASSETS_DIR, LAYOUTS_DIR, theme_dir
     from .scaffold import init_site
+    from .sitefiles import ASSETS_DIR, LAYOUTS_DIR, theme_dir
 
     theme = [d for d in (theme_dir(LAYOUTS_DIR), theme_dir(ASSETS_DIR)) if d is not None]
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()

@@ -89,9 +89,18 @@ def _stat_key(path: str, file: Output, staging: str, stage: Stage | None) -> Sta
     """A Staged file's stat key; any other file is written into `staging` first."""
     if not isinstance(file, Staged):
         return write_file(f"{staging}/{path}", file)
-    if file.stat is None or stage is None:
-        raise OutputError(f"cannot publish {path}: it was not staged for this folder")
+    _refuse_unstaged(path, file, stage)
+    assert file.stat is not None  # refused above when it was not written
     return file.stat
+
+
+def _refuse_unstaged(
+    path: str, file: Staged, stage: Stage | None, old: Published | None = None
+) -> None:
+    """OutputError unless `file` was staged for this folder: it came with its `stage`, and was
+    written there or (not written) has the bytes of `old`, the file published at `path`."""
+    if stage is None or (file.stat is None and (old is None or old.digest != file.digest)):
+        raise OutputError(f"cannot publish {path}: it was not staged for this folder")
 
 
 def swap_in(staging: Path, out_dir: Path) -> None:
@@ -174,8 +183,7 @@ def publish(
         old = trusted.get(path)
         if isinstance(file, Staged):
             mark, digest = marks.get(path, b""), file.digest
-            if stage is None or (file.stat is None and (old is None or old.digest != digest)):
-                raise OutputError(f"cannot publish {path}: it was not staged for this folder")
+            _refuse_unstaged(path, file, stage, old)
         elif file.copy_from is not None:
             try:
                 mark, digest = source_mark(file.copy_from), b""
