@@ -43,7 +43,7 @@ BROKEN_PAGE = """<!doctype html>
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("a11y") / "public"
-    build_site(REPO, out, environ={})
+    build_site(REPO, out, environ={}, cache=False)  # nothing written into the repository
     (out / "broken.html").write_text(BROKEN_PAGE, encoding="utf-8")
     with serve(out) as url:
         yield url

@@ -48,7 +48,7 @@ BROKEN_PAGE = """<!doctype html>
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "public"
-    build_site(REPO, out, environ={})
+    build_site(REPO, out, environ={}, cache=False)  # nothing written into the repository
     (out / "broken.html").write_text(BROKEN_PAGE, encoding="utf-8")
     return out
 

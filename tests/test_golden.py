@@ -48,7 +48,7 @@ def without_search_index(files: dict[str, bytes]) -> dict[str, bytes]:
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_build_matches_golden(name: str, tmp_path: Path) -> None:
     out = tmp_path / "public"
-    build_site(CASES[name], out, environ={})
+    build_site(CASES[name], out, environ={}, cache=False)  # a clean build; no cache in the tree
     actual = without_search_index(snapshot(out))
     golden = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):

@@ -54,7 +54,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Messages]:
     jar = require_file(VNU_JAR, "vnu.jar (npm package vnu-jar)")
     out = tmp_path_factory.mktemp("valid")
     for name, (root, drafts) in SITES_TO_CHECK.items():
-        build_site(root, out / name, drafts=drafts, environ={})
+        build_site(root, out / name, drafts=drafts, environ={}, cache=False)
     broken = out / "broken"
     broken.mkdir()
     (broken / "index.html").write_text(BROKEN_PAGE, encoding="utf-8")

@@ -110,7 +110,7 @@ class Built:
 
 def build(tmp: Path, base_url: str) -> Built:
     out = tmp / "public"
-    build_site(REPO, out, base_url=base_url, environ={})
+    build_site(REPO, out, base_url=base_url, environ={}, cache=False)
     loaded: Loaded = load_site(
         REPO, drafts=False, future=False, base_url=base_url, strict=False, today=None, environ={}
     )
