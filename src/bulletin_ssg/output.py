@@ -71,9 +71,15 @@ def _stage_and_swap(
     else:
         staging = tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent)
     try:
-        for folder in sorted(folders):
-            if folder and (stage is None or not os.path.isdir(f"{staging}/{folder}")):
-                os.mkdir(f"{staging}/{folder}")
+        if stage is None:
+            for folder in sorted(folders):
+                if folder:
+                    os.mkdir(f"{staging}/{folder}")
+        else:  # the renderers made their pages' folders: only the other files' may be missing
+            unstaged = [path for path, file in ordered.items() if not isinstance(file, Staged)]
+            for folder in sorted(folders_of(unstaged)):
+                if folder:
+                    os.makedirs(f"{staging}/{folder}", exist_ok=True)
         stats = {path: _stat_key(path, file, staging, stage) for path, file in ordered.items()}
         swap_in(Path(staging), out_dir)
     except OSError as exc:
