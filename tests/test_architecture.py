@@ -71,6 +71,7 @@ ALLOWED: dict[str, set[str]] = {
     "layoutreads": set(),
     "fingerprints": {"layoutreads", "pages"},
     "incremental": {
+        "feeds",
         "fingerprints",
         "layoutreads",
         "model",

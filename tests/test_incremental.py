@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from bulletin_ssg import workers
+from bulletin_ssg import feeds, workers
 from bulletin_ssg.build import BuildReport, build_site, load_site, rebuild_for_serve
 from bulletin_ssg.buildstate import BuildState
 from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
 from bulletin_ssg.incremental import site_frame
-from bulletin_ssg.model import Site
+from bulletin_ssg.model import OutputFile, Site
 from bulletin_ssg.sitefiles import theme_dir
 
 from .conftest import snapshot
@@ -219,6 +219,33 @@ def test_the_site_frame_changes_with_any_value_besides_the_articles(sample_site:
     config = replace(site.config, params={**site.config.params, "motto": "为人民服务"})
     assert site_frame(replace(site, config=config), b"layouts") != frame
     assert site_frame(replace(site, files=site.files[1:]), b"layouts") != frame
+
+
+def test_feeds_are_rendered_again_only_when_their_articles_or_settings_changed(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    rendered: list[str] = []
+    render = feeds.Feed.render
+
+    def counted(feed: feeds.Feed, whole: Site) -> OutputFile:
+        rendered.append(feed.path)
+        return render(feed, whole)
+
+    monkeypatch.setattr(feeds.Feed, "render", counted)
+    edit_issue_number(site)  # no feed says an issue's number
+    build_site(site, out, environ={})
+    assert rendered == []
+    edit_body(site)  # an article of section news
+    build_site(site, out, environ={})
+    assert sorted(rendered) == ["feed.xml", "sections/news/feed.xml"]
+    rendered.clear()
+    edit_config(site)
+    build_site(site, out, environ={})
+    assert "sections/opinion/feed.xml" in rendered
+    assert snapshot(out) == clean(site, tmp_path / "reference")
 
 
 def test_nothing_changed_renders_and_writes_nothing(sample_site: Path, tmp_path: Path) -> None:

@@ -149,8 +149,7 @@ def _build(
     last = state.unchanged(out_dir, inputs)
     if isinstance(last, BuildReport):
         return replace(last, rendered=0, reused=last.pages, written=0, parsed=0)
-    from .feeds import render_feeds
-    from .incremental import PageIndex, plan_pages, search_outputs
+    from .incremental import PageIndex, feed_outputs, plan_pages, search_outputs
     from .sitemap import render_sitemap
     from .templates import make_environment
     from .workers import Later, Workers
@@ -198,9 +197,12 @@ def _build(
             uses=layouts.uses,  # type: ignore[arg-type]
             jobs=workers.jobs, stage=stage,
         )  # fmt: skip
-        feeds = render_feeds(site)
+        feeds, kept_feeds, feed_marks = feed_outputs(
+            site, zip(content.articles, content.fingerprints, strict=True), inputs.layouts,
+            verified,
+        )  # fmt: skip
         sitemap = render_sitemap(site, plan.paths)
-        kept = list(plan.kept)
+        kept = [*plan.kept, *kept_feeds]
         index: tuple[OutputFile, ...] = ()
         if site.config.search:
             tell("search index", 0, 1)
@@ -210,8 +212,8 @@ def _build(
         tell("writing", 0, 1)
         publication = publish(
             [*plan.rendered, *feeds, *sitemap, *index, *statics],
-            out_dir, protected=protected, marks=plan.marks, kept=kept, verified=verified,
-            stage=stage,
+            out_dir, protected=protected, marks={**plan.marks, **feed_marks}, kept=kept,
+            verified=verified, stage=stage,
         )  # fmt: skip
     finally:
         if stage is not None:

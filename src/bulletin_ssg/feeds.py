@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from typing import NamedTuple
 from xml.etree import ElementTree as ET
 from zoneinfo import ZoneInfo
 
@@ -38,40 +39,49 @@ _ROOT_RELATIVE = re.compile(r'(\s(?:href|src)=")(/(?!/))')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def render_feeds(site: Site) -> tuple[OutputFile, ...]:
+class Feed(NamedTuple):
+    """One feed of the site: where it goes, its articles (newest first) and its titles."""
+
+    path: str
+    articles: Sequence[Article]
+    title: str
+    subtitle: str
+    page_url: str
+    feed_url: str
+    origin: str
+
+    def render(self, site: Site) -> OutputFile:
+        content = render_feed(
+            site, self.articles, title=self.title, subtitle=self.subtitle,
+            page_url=self.page_url, feed_url=self.feed_url,
+        )  # fmt: skip
+        return OutputFile(path=self.path, content=content, origin=self.origin)
+
+
+def site_feeds(site: Site) -> list[Feed]:
     """feed.xml for the whole site, then sections/<key>/feed.xml in site.yaml order."""
     config = site.config
-    feeds = [
-        OutputFile(
-            path=FEED_NAME,
-            content=render_feed(
-                site,
-                site.articles,
-                title=config.title,
-                subtitle=config.description,
-                page_url="/",
-                feed_url=f"/{FEED_NAME}",
-            ),
-            origin="site feed",
-        )
-    ]
+    feeds = [Feed(FEED_NAME, site.articles, config.title, config.description, "/",
+                  f"/{FEED_NAME}", "site feed")]  # fmt: skip
     for archive in site.sections:
         section = archive.section
         feeds.append(
-            OutputFile(
+            Feed(
                 path=f"sections/{section.key}/{FEED_NAME}",
-                content=render_feed(
-                    site,
-                    archive.articles,
-                    title=f"{config.title} · {section.title}",
-                    subtitle=section.description or config.description,
-                    page_url=archive.url,
-                    feed_url=f"{archive.url}{FEED_NAME}",
-                ),
+                articles=archive.articles,
+                title=f"{config.title} · {section.title}",
+                subtitle=section.description or config.description,
+                page_url=archive.url,
+                feed_url=f"{archive.url}{FEED_NAME}",
                 origin=f"section {section.key} feed",
             )
         )
-    return tuple(feeds)
+    return feeds
+
+
+def render_feeds(site: Site) -> tuple[OutputFile, ...]:
+    """Every feed of the site (`site_feeds`), rendered."""
+    return tuple(feed.render(site) for feed in site_feeds(site))
 
 
 def render_feed(

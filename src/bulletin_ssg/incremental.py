@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from .feeds import FEED_SIZE, site_feeds
 from .fingerprints import READS_ANY, Fingerprints, Reach, page_fingerprint
 from .layoutreads import LayoutUses, layout_uses
 from .model import Article, OutputFile, Site
@@ -231,6 +232,41 @@ def plan_pages(
         marks=dict(zip(paths, marks, strict=True)),
         index=index,
     )
+
+
+def feed_outputs(
+    site: Site,
+    seeds: Iterable[tuple[Article, bytes]],
+    base: bytes,
+    verified: Verified | None,
+) -> tuple[list[OutputFile], list[str], dict[str, bytes]]:
+    """The feeds rendered, the paths of those kept as published, and each feed's mark.
+
+    A feed's mark hashes `base` (the tool), the site's settings and build date, the feed's
+    titles and URLs, and the fingerprints of its articles (`seeds`): a feed is rendered again
+    only when its mark is not the one it was published with.
+    """
+    digests = {id(article): digest for article, digest in seeds}
+    trusted = verified.trusted if verified is not None else {}
+    settings = base + repr((site.config, site.build_date)).encode()
+    rendered: list[OutputFile] = []
+    kept: list[str] = []
+    marks: dict[str, bytes] = {}
+    for feed in site_feeds(site):
+        hasher = hashlib.blake2b(settings, digest_size=16)
+        hasher.update(repr(feed._replace(articles=())).encode())
+        entries = [digests.get(id(article)) for article in feed.articles[:FEED_SIZE]]
+        known = None not in entries
+        for digest in entries:
+            hasher.update(digest or b"")
+        mark = hasher.digest() if known else b""  # no mark: rendered every time
+        old = trusted.get(feed.path)
+        if mark and old is not None and old.mark == mark:
+            kept.append(feed.path)
+        else:
+            rendered.append(feed.render(site))
+        marks[feed.path] = mark
+    return rendered, kept, marks
 
 
 def search_outputs(
