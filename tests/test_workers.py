@@ -144,11 +144,63 @@ def test_chunks_are_mapped_in_other_processes_in_input_order(
         started = pool._pool is not None
     assert [item for item, _ in results] == items
     pids = {pid for _, pid in results}
-    if forking:  # this process does one half, a child the other
-        assert os.getpid() in pids and len(pids) == 2
-    else:  # pool workers take chunks as they come: which ones is up to them
+    if not forking:  # pool workers take chunks as they come: which ones is up to them
         assert os.getpid() not in pids
     assert started is not forking  # no pool is started when children can be forked
+
+
+def _slowly(item: int) -> tuple[int, int]:
+    time.sleep(0.01)
+    return item, os.getpid()
+
+
+def test_queued_items_are_taken_by_whichever_process_is_free_and_come_back_in_order() -> None:
+    items = list(range(40, 0, -1))
+    results = workers.queue_map(_slowly, items, 2)
+    assert [item for item, _ in results] == items
+    pids = [pid for _, pid in results]
+    assert os.getpid() in pids and len(set(pids)) == 2  # a child took some too
+    mine = pids.count(os.getpid())
+    assert 5 < mine < 35  # shared about evenly, as each got free
+
+
+@pytest.mark.parametrize("bad", [(3,), (3, 30), (30, 3), (39,)], ids=str)
+def test_queued_items_raise_the_first_error_in_item_order(bad: tuple[int, ...]) -> None:
+    def work(item: int) -> int:
+        time.sleep(0.005)
+        if item in bad:
+            raise LayoutError(f"page {item}", Location("layouts/base.html", item))
+        return item
+
+    with pytest.raises(LayoutError, match=f"page {min(bad)}$"):
+        workers.queue_map(work, list(range(40)), 2)
+
+
+def test_a_queue_taker_that_dies_is_an_error_not_missing_results() -> None:
+    def work(item: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # the child dies at the first item it takes
+        time.sleep(0.02)  # while this process is busy, the child surely takes one
+        return item
+
+    parent = os.getpid()
+    with pytest.raises(RuntimeError, match="ended early"):
+        workers.queue_map(work, list(range(40)), 2)
+
+
+def test_queued_items_stay_here_when_few_too_many_or_unforkable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    here = os.getpid()
+    assert workers.queue_map(_slowly, [1], 2) == [(1, here)]
+    many = list(range(workers.QUEUE_LIMIT + 1))
+    assert {pid for _, pid in workers.queue_map(_pid_of, many, 2)} == {here}
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    assert {pid for _, pid in workers.queue_map(_slowly, [1, 2, 3], 2)} == {here}
+
+
+def _pid_of(item: int) -> tuple[int, int]:
+    return item, os.getpid()
 
 
 def test_later_works_out_a_value_in_a_child_while_this_process_goes_on() -> None:

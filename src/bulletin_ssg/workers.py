@@ -11,11 +11,12 @@ import contextlib
 import os
 import pickle
 import signal
+import struct
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
-from typing import IO, TYPE_CHECKING, Generic, NoReturn, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -70,9 +71,9 @@ class Workers:
         if self.jobs == 1 or len(items) < POOL_THRESHOLD:
             return function(make(list(items)))
         if self._pool is None and can_fork():
-            size = -(-len(items) // self.jobs)
+            size = max(1, -(-len(items) // (self.jobs * QUEUED_CHUNKS_PER_JOB)))
             chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
-            done = fork_map(lambda chunk: function(make(chunk)), chunks, self.jobs, minimum=1)
+            done = queue_map(lambda chunk: function(make(chunk)), chunks, self.jobs)
             return [result for results in done for result in results]
         size = max(1, -(-len(items) // (self.jobs * CHUNKS_PER_JOB)))
         chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
@@ -95,6 +96,13 @@ class Workers:
             )
         return self._pool
 
+
+#: Chunks per process when the processes take them as each gets free (`queue_map`): small
+#: enough that all of them end about together.
+QUEUED_CHUNKS_PER_JOB = 32
+#: At most this many items go through queue_map's pipe (4 bytes each: it holds them all).
+QUEUE_LIMIT = 4096
+_NUMBER = struct.Struct("<I")
 
 #: Below this many items fork_map runs in this process (forking costs a few milliseconds per
 #: child, and sending results back a little per item).
@@ -169,6 +177,109 @@ def _interleaved(shares: list[Share[R]], count: int) -> list[R]:
             raise error if error is not None else RuntimeError(f"no result for item {index}")
         results.append(values[position])
     return results
+
+
+def queue_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+    """`function` over `items`, which this process and `jobs - 1` forked children take one at a
+    time as each gets free (a pipe holds the items' numbers), so that a process held up, by
+    sending its results back or by the machine, does fewer. For few and costly items (at most
+    QUEUE_LIMIT). Results are in the order of `items`; the exception of the first item that
+    raised is raised (a process stops taking items at its first exception).
+    """
+    if jobs <= 1 or len(items) < 2 or len(items) > QUEUE_LIMIT or not can_fork():
+        return _counted(function, items, 1, len(items), None)
+    taken, given = os.pipe()
+    try:
+        numbers = memoryview(b"".join(map(_NUMBER.pack, range(len(items)))))
+        while numbers:  # within a pipe's size: never waits for a reader
+            numbers = numbers[os.write(given, numbers) :]
+    finally:
+        os.close(given)  # once the numbers are all taken, a read finds the end
+    children: list[tuple[int, IO[bytes]]] = []
+    try:
+        for _ in range(jobs - 1):
+            child = _fork_taker(function, items, taken)
+            if child is not None:
+                children.append(child)
+        found = dict(_taking(function, items, taken))
+        while children:
+            pid, spool = children[0]
+            os.waitpid(pid, 0)
+            children.pop(0)
+            with spool:
+                spool.seek(0)
+                found.update(_taken_by_child(spool))
+    finally:
+        os.close(taken)
+        for pid, spool in children:  # only left when raising: stop the rest
+            _stop(pid, spool)
+    results: list[R] = []
+    for number in range(len(items)):
+        kind, value = found.get(number, ("missing", None))
+        if kind == "ok":
+            results.append(value)
+        elif kind == "error":
+            raise value
+        else:
+            raise RuntimeError(f"no result for item {number}: a worker process ended early")
+    return results
+
+
+#: An item's number, and ("ok", result) or ("error", exception).
+Taken = tuple[int, tuple[str, Any]]
+
+
+def _taking(function: Callable[[T], R], items: Sequence[T], taken: int) -> Iterator[Taken]:
+    """Take item numbers from the pipe until none is left (or an item raises) and work them."""
+    while len(data := os.read(taken, _NUMBER.size)) == _NUMBER.size:
+        (number,) = _NUMBER.unpack(data)
+        try:
+            yield number, ("ok", function(items[number]))
+        except Exception as exc:
+            yield number, ("error", exc)
+            return
+
+
+def _fork_taker(
+    function: Callable[[T], R], items: Sequence[T], taken: int
+) -> tuple[int, IO[bytes]] | None:
+    """A child taking items from the pipe, with the file it writes its results to; None if no
+    file or process could be made (the others then take its share)."""
+    try:
+        spool: IO[bytes] = tempfile.TemporaryFile()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        spool.close()
+        return None
+    if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
+        code = 0
+        try:
+            for entry in _taking(function, items, taken):
+                try:
+                    pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                except Exception:
+                    number, (_, value) = entry
+                    pickle.dump((number, ("error", RuntimeError(repr(value)))), spool)
+            spool.flush()
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    return pid, spool
+
+
+def _taken_by_child(spool: IO[bytes]) -> dict[int, tuple[str, Any]]:
+    """What a child wrote to its file: each item it took, with its result or exception."""
+    found: dict[int, tuple[str, Any]] = {}
+    while True:
+        try:
+            number, entry = pickle.load(spool)
+        except EOFError:
+            return found
+        found[number] = entry
 
 
 class Later(Generic[R]):
