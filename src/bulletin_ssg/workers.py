@@ -245,30 +245,26 @@ def _fork_taker(
 ) -> tuple[int, IO[bytes]] | None:
     """A child taking items from the pipe, with the file it writes its results to; None if no
     file or process could be made (the others then take its share)."""
+    return _spooled_fork(lambda spool: _take_into(function, items, taken, spool))
+
+
+def _take_into(
+    function: Callable[[T], R], items: Sequence[T], taken: int, spool: IO[bytes]
+) -> NoReturn:
+    """Run in a forked child: take and work items, each result into `spool`, then exit."""
+    code = 0
     try:
-        spool: IO[bytes] = tempfile.TemporaryFile()
-    except OSError:
-        return None
-    try:
-        pid = os.fork()
-    except OSError:
-        spool.close()
-        return None
-    if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
-        code = 0
-        try:
-            for entry in _taking(function, items, taken):
-                try:
-                    pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
-                except Exception:
-                    number, (_, value) = entry
-                    pickle.dump((number, ("error", RuntimeError(repr(value)))), spool)
-            spool.flush()
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    return pid, spool
+        for entry in _taking(function, items, taken):
+            try:
+                pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            except Exception:
+                number, (_, value) = entry
+                pickle.dump((number, ("error", RuntimeError(repr(value)))), spool)
+        spool.flush()
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
 
 
 def _taken_by_child(spool: IO[bytes]) -> dict[int, tuple[str, Any]]:
@@ -365,6 +361,13 @@ def _fork(
     function: Callable[[T], R], chunk: Sequence[T]
 ) -> tuple[int, IO[bytes], int] | None:
     """A child doing `chunk`, with its file; None if no file or process could be made."""
+    forked = _spooled_fork(lambda spool: _child(function, chunk, spool))
+    return None if forked is None else (*forked, len(chunk))
+
+
+def _spooled_fork(run: Callable[[IO[bytes]], NoReturn]) -> tuple[int, IO[bytes]] | None:
+    """A child running `run` with an unnamed temporary file to write its results to, and that
+    file; None if no file or process could be made."""
     try:
         spool: IO[bytes] = tempfile.TemporaryFile()
     except OSError:
@@ -375,8 +378,8 @@ def _fork(
         spool.close()
         return None
     if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
-        _child(function, chunk, spool)
-    return pid, spool, len(chunk)
+        run(spool)
+    return pid, spool
 
 
 def _stop(pid: int, spool: IO[bytes]) -> None:
