@@ -96,25 +96,30 @@ def test_name_order_is_by_the_names_along_each_path(make_site: MakeSite) -> None
     assert walked.bundles == {"content/2024-01-04/a/index.md": ["p/x.svg", "p-q/x.svg", "z.svg"]}
 
 
-def test_an_article_named_index_md_takes_the_folders_files_as_a_bundles(
-    make_site: MakeSite,
+@pytest.mark.parametrize("nested", [False, True], ids=["files-only", "with-a-folder"])
+def test_an_index_md_directly_in_an_issue_folder_is_an_error_not_a_bundle(
+    make_site: MakeSite, nested: bool
 ) -> None:
-    # As the content pipeline always has: link targets and bundle files take any index.md
-    # for a bundle's, so the other files of its folder are published beside its page.
-    root = make_site(
-        {
-            "content/2024-01-04/index.md": "i",
-            "content/2024-01-04/a.md": "a",
-            "content/2024-01-04/p.svg": "<svg/>",
-            "content/2024-01-04/.p.svg": "<svg/>",
-        }
+    # As a bundle's, it would publish every file of the issue folder (the other articles'
+    # Markdown and issue.yaml among them) beside its page.
+    files = {
+        "content/2024-01-04/index.md": "i",
+        "content/2024-01-04/a.md": "a",
+        "content/2024-01-04/p.svg": "<svg/>",
+    }
+    if nested:
+        files["content/2024-01-04/b/index.md"] = "b"
+    walked = walk(make_site(files))
+    articles = ["content/2024-01-04/a.md", *(["content/2024-01-04/b/index.md"] * nested)]
+    assert [path for path, _, _ in found(walked)] == articles
+    assert problems(walked) == [(Severity.ERROR, "content/2024-01-04/index.md", None)]
+    message = next(e for e in walked.events if isinstance(e, Diagnostic)).message
+    assert message == (
+        "index.md is the article file of a bundle, expected it in a folder of its own "
+        "(content/2024-01-04/<name>/index.md) or another file name"
     )
-    walked = walk(root)
-    assert [path for path, _, _ in found(walked)] == [
-        "content/2024-01-04/a.md",
-        "content/2024-01-04/index.md",
-    ]
-    assert walked.bundles == {"content/2024-01-04/index.md": ["a.md", "p.svg"]}
+    assert "content/2024-01-04/index.md" not in walked.bundles
+    assert [f.url for f in walked.files] == ["/issues/2024-01-04/p.svg"]
 
 
 def test_files_are_the_callers_list_of_them(make_site: MakeSite) -> None:

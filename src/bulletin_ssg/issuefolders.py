@@ -273,8 +273,6 @@ def collect_issue(
         # Files only, no folders: sorted by path is sorted by name.
         # An .md name is ignored only for its first character.
         found = [p for p in below if p.endswith(".md") and p[start] not in "._#"]
-        if found:
-            events.append(Articles(issue_date, found, start))
         if len(found) + has_issue_file != len(below):
             prefix = f"/issues/{issue_date.isoformat()}/"
             for path in [p for p in below if not p.endswith(".md")]:
@@ -283,17 +281,19 @@ def collect_issue(
                     files.append(StaticFile(source=path, url=prefix + name))
     else:
         found = collect_nested(below, start, issue_date, files, here)
-        if found:
-            events.append(Articles(issue_date, found, start))
-    if "/" + BUNDLE_INDEX in joined:
-        index = below[0][:start] + BUNDLE_INDEX
-        at = bisect_left(below, index)
-        if at < len(below) and below[at] == index:
-            # An article named index.md beside the others is taken for a bundle's: every
-            # other file below the folder is published beside it.
-            listed = sorted((p[start:] for p in below if not _ignored_below(p[start:])), key=_parts)
-            here[index] = [name for name in listed if name != BUNDLE_INDEX]
-        bundles.update((path, here[path]) for path in found if path in here)  # in walk order
+    index = below[0][:start] + BUNDLE_INDEX
+    if index in found:  # it would publish every file of the issue folder beside it
+        found.remove(index)
+        events.append(
+            error(
+                "index.md is the article file of a bundle, expected it in a folder of its own "
+                f"({below[0][:start]}<name>/{BUNDLE_INDEX}) or another file name",
+                Location(index),
+            )
+        )
+    if found:
+        events.append(Articles(issue_date, found, start))
+    bundles.update((path, here[path]) for path in found if path in here)  # in walk order
 
 
 def collect_nested(
