@@ -71,7 +71,8 @@ class Workers:
         if self.jobs == 1 or len(items) < POOL_THRESHOLD:
             return function(make(list(items)))
         if self._pool is None and can_fork():
-            size = max(1, -(-len(items) // (self.jobs * QUEUED_CHUNKS_PER_JOB)))
+            batches = min(QUEUE_LIMIT, self.jobs * QUEUED_CHUNKS_PER_JOB)
+            size = max(1, -(-len(items) // batches))
             chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
             done = queue_map(lambda chunk: function(make(chunk)), chunks, self.jobs)
             return [result for results in done for result in results]
