@@ -136,32 +136,30 @@ def build(
     from .workers import Later
 
     root = site_root(source)
-    # content/ is scanned in a child process while the build's modules load here.
-    listing = Later(partial(scan, root, root / CONTENT_DIR))
-    from .build import build_site
-    from .buildstate import BuildState
-
-    state = BuildState(root, enabled=not no_cache)
-    if isinstance(ending, Ending):
-        # Out once built: the site need not be freed, nor searched for cycles (with the
-        # collector back on, the first collection walked every object the build made).
-        ending.kept.append(state)
-        gc.disable()
-
     out_dir = Path(destination) if destination else root / "public"
-    started = time.perf_counter()
-    bar = ProgressBar(started) if sys.stderr.isatty() else None
-    try:
-        with listing:
+    # content/ is scanned in a child process while the build's modules load here.
+    with Later(partial(scan, root, root / CONTENT_DIR)) as listing:
+        from .build import build_site
+        from .buildstate import BuildState
+
+        state = BuildState(root, enabled=not no_cache)
+        if isinstance(ending, Ending):
+            # Out once built: the site need not be freed, nor searched for cycles (with the
+            # collector back on, the first collection walked every object the build made).
+            ending.kept.append(state)
+            gc.disable()
+        started = time.perf_counter()
+        bar = ProgressBar(started) if sys.stderr.isatty() else None
+        try:
             report = build_site(
                 root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
                 jobs=jobs, cache=not no_cache, progress=bar, listing=listing, state=state,
             )  # fmt: skip
-    except SiteError as exc:
-        if bar is not None:
-            bar.clear()
-        fail(exc)
-        return
+        except SiteError as exc:
+            if bar is not None:
+                bar.clear()
+            fail(exc)
+            return
     if bar is not None:
         bar.clear()
     show_diagnostics(report.warnings)
