@@ -99,19 +99,21 @@ def test_bulletin_flavour_builds_without_diagnostics(tmp_path: Path) -> None:
     assert links > 0  # links between articles of an issue resolve to their pages
 
 
-def test_a_corpus_parsed_by_a_spawned_pool_builds_as_in_one_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("forking", [True, False], ids=["forked-queue", "spawned-pool"])
+def test_a_corpus_parsed_in_other_processes_builds_as_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: bool
 ) -> None:
-    """Where forking is unsafe (the dev server), enough articles go to a spawned pool, whose
-    results travel in pickles of the default protocol."""
+    """Enough articles are parsed in batches taken by forked processes as each gets free, or,
+    where forking is unsafe (the dev server), by a spawned pool, whose results travel in
+    pickles of the default protocol."""
     from bulletin_ssg import workers
 
     corpus.generate(tmp_path / "site", workers.POOL_THRESHOLD + 10, seed=3)
     build_site(tmp_path / "site", tmp_path / "one", jobs=1, cache=False)
-    monkeypatch.setattr(workers, "can_fork", lambda: False)
-    report = build_site(tmp_path / "site", tmp_path / "pool", jobs=2, cache=False)
+    monkeypatch.setattr(workers, "can_fork", lambda: forking)
+    report = build_site(tmp_path / "site", tmp_path / "many", jobs=2, cache=False)
     assert report.parsed == workers.POOL_THRESHOLD + 10
-    assert snapshot(tmp_path / "pool") == snapshot(tmp_path / "one")
+    assert snapshot(tmp_path / "many") == snapshot(tmp_path / "one")
 
 
 def test_refuses_a_folder_it_did_not_make(tmp_path: Path) -> None:
