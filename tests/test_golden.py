@@ -34,8 +34,9 @@ def describe_difference(expected: dict[str, bytes], actual: dict[str, bytes]) ->
             except UnicodeDecodeError:
                 lines.append(f"binary differs: {path}")
                 continue
-            lines.extend(difflib.unified_diff(old, new, f"golden/{path}", f"built/{path}",
-                                              lineterm="", n=2))
+            lines.extend(
+                difflib.unified_diff(old, new, f"golden/{path}", f"built/{path}", lineterm="", n=2)
+            )
     return "\n".join(lines[:200])
 
 

@@ -77,7 +77,9 @@ def test_page_opened_while_broken_gets_the_errors_and_fix_clears_them() -> None:
     hub.publish([error("bad", Location("content/a.md", 2))])
     late = hub.subscribe()
     assert [m.split(b"\n")[0] if m else m for m in drain(late)] == [
-        b"event: hello", b"event: errors"]
+        b"event: hello",
+        b"event: errors",
+    ]
     hub.publish([])
     assert drain(late) == [b"data: reload\n\n"]
     assert drain(hub.subscribe()) == [b"event: hello\ndata: t0k.1\n\n"]
@@ -103,7 +105,8 @@ def test_unsubscribed_stream_gets_nothing() -> None:
 
 def test_script_tag_and_script() -> None:
     assert script_tag("t0k.3") == (
-        b'<script src="/__bulletin/live.js" data-build="t0k.3"></script>')
+        b'<script src="/__bulletin/live.js" data-build="t0k.3"></script>'
+    )
     assert b"/__bulletin/events" in LIVE_SCRIPT
     # The overlay shows user text, so it must be set as text, never parsed as HTML.
     assert b"innerHTML" not in LIVE_SCRIPT and b"insertAdjacentHTML" not in LIVE_SCRIPT

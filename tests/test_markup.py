@@ -56,7 +56,7 @@ HTML_CASES = [
         "table-wrapped",
         "| 甲 | 乙 |\n|---|--:|\n| 1 | 2 |\n",
         '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">\n'
-        '<table>\n<thead>\n<tr>\n<th>甲</th>\n'
+        "<table>\n<thead>\n<tr>\n<th>甲</th>\n"
         '<th style="text-align:right">乙</th>\n</tr>\n</thead>\n<tbody>\n<tr>\n<td>1</td>\n'
         '<td style="text-align:right">2</td>\n</tr>\n</tbody>\n</table>\n</div>\n',
     ),

@@ -54,6 +54,7 @@ def test_failed_write_leaves_previous_output_and_no_staging(tmp_path: Path) -> N
 def test_refuses_destination_over_sources(tmp_path: Path, name: str) -> None:
     (tmp_path / "content").mkdir()
     with pytest.raises(OutputError):
-        write_output([page("index.html")], tmp_path / name,
-                     protected=[tmp_path, tmp_path / "content"])
+        write_output(
+            [page("index.html")], tmp_path / name, protected=[tmp_path, tmp_path / "content"]
+        )
     assert (tmp_path / "content").is_dir()

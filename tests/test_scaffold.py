@@ -33,8 +33,11 @@ def write(root: Path, rel: str, text: str) -> Path:
     [
         ((), date(2024, 3, 1), date(2024, 3, 1)),
         ((date(2023, 2, 16),), date(2024, 3, 1), date(2023, 2, 23)),
-        ((date(2023, 3, 2), date(2023, 2, 16), date(2023, 2, 23)), date(2023, 1, 1),
-         date(2023, 3, 9)),
+        (
+            (date(2023, 3, 2), date(2023, 2, 16), date(2023, 2, 23)),
+            date(2023, 1, 1),
+            date(2023, 3, 9),
+        ),
         ((date(2023, 12, 28),), date(2023, 12, 28), date(2024, 1, 4)),
     ],
     ids=["none-is-today", "one-week-after", "latest-not-last-listed", "across-year-end"],
@@ -78,8 +81,9 @@ def test_section_may_be_given_by_key(tmp_path: Path) -> None:
 
 
 def test_explicit_slug_is_used(tmp_path: Path) -> None:
-    path = new_article(tmp_path, CONFIG, "如何让干部更接地气", "思考", issue=ISSUE,
-                       slug="down-to-earth")
+    path = new_article(
+        tmp_path, CONFIG, "如何让干部更接地气", "思考", issue=ISSUE, slug="down-to-earth"
+    )
     assert path == tmp_path / "content/2023-02-16/down-to-earth.md"
 
 
@@ -111,16 +115,53 @@ def test_unreadable_neighbour_does_not_stop_numbering(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "title",
-    ["a: b", "#不是注释", '他说"好"', "yes", "- 列表", "@at", "tab\there", "back\\slash",
-     "line\u2028sep", "nel\u0085x", "  前后空格  ", "null", "123", "[1, 2]", "{a: 1}", "'q'"],
-    ids=["colon", "hash", "quotes", "yes", "dash", "at", "tab", "backslash", "u2028", "nel",
-         "spaces", "null", "number", "flow-list", "flow-map", "single-quotes"],
+    [
+        "a: b",
+        "#不是注释",
+        '他说"好"',
+        "yes",
+        "- 列表",
+        "@at",
+        "tab\there",
+        "back\\slash",
+        "line\u2028sep",
+        "nel\u0085x",
+        "  前后空格  ",
+        "null",
+        "123",
+        "[1, 2]",
+        "{a: 1}",
+        "'q'",
+    ],
+    ids=[
+        "colon",
+        "hash",
+        "quotes",
+        "yes",
+        "dash",
+        "at",
+        "tab",
+        "backslash",
+        "u2028",
+        "nel",
+        "spaces",
+        "null",
+        "number",
+        "flow-list",
+        "flow-map",
+        "single-quotes",
+    ],
 )
 def test_title_reads_back_unchanged(tmp_path: Path, title: str) -> None:
     path = new_article(tmp_path, CONFIG, title, "focus", issue=ISSUE, slug="t")
     meta = yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
-    assert meta == {"title": title.strip(), "section": "focus", "byline": "", "authors": [],
-                    "order": 1}
+    assert meta == {
+        "title": title.strip(),
+        "section": "focus",
+        "byline": "",
+        "authors": [],
+        "order": 1,
+    }
 
 
 @pytest.mark.parametrize(
@@ -173,8 +214,17 @@ def test_refuses_slug_taken_by_another_files_front_matter(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     "slug",
     ["Upper", "has space", "../escape", "中文", "", "-lead", "a/b", ".", "a.b"],
-    ids=["upper", "space", "traversal", "chinese", "empty", "leading-dash", "slash", "dot",
-         "inner-dot"],
+    ids=[
+        "upper",
+        "space",
+        "traversal",
+        "chinese",
+        "empty",
+        "leading-dash",
+        "slash",
+        "dot",
+        "inner-dot",
+    ],
 )
 def test_refuses_invalid_explicit_slug(tmp_path: Path, slug: str) -> None:
     with pytest.raises(ContentError) as caught:
@@ -197,11 +247,13 @@ def test_new_article_loads_as_content(sample_site: Path) -> None:
 
     config = load_config(sample_site)
     section = config.sections[0]
-    path = new_article(sample_site, config, "新的一篇：试验", section.title,
-                       issue=date(2030, 1, 3))
+    path = new_article(sample_site, config, "新的一篇：试验", section.title, issue=date(2030, 1, 3))
     (path.parent / "issue.yaml").unlink(missing_ok=True)
     loaded = load_content(sample_site, config, drafts=True)
     assert [d for d in loaded.diagnostics if d.is_error] == []
     [article] = [a for a in loaded.articles if a.issue_date == date(2030, 1, 3)]
     assert (article.title, article.section, article.slug) == (
-        "新的一篇：试验", section.key, "xin-de-yi-pian-shi-yan")
+        "新的一篇：试验",
+        section.key,
+        "xin-de-yi-pian-shi-yan",
+    )

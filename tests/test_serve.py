@@ -42,23 +42,26 @@ def output(tmp_path: Path) -> Path:
     (tmp_path / "secret.txt").write_text(SECRET)
     (tmp_path / "secret-dir").mkdir()
     (tmp_path / "secret-dir/secret.txt").write_text(SECRET)
-    out = make_output(tmp_path / "public", {
-        "index.html": PAGE.format("首页"),
-        "404.html": PAGE.format("找不到"),
-        "issues/2023-02-16/index.html": PAGE.format("第一期"),
-        "issues/2023-02-16/down-to-earth/index.html": PAGE.format("如何让干部更接地气"),
-        "issues/2023-02-16/images/p.JPG": b"\xff\xd8jpeg",
-        "assets/site.css": "body{}",
-        "assets/app.js": "1",
-        "assets/logo.svg": "<svg/>",
-        "assets/font.woff2": b"wOF2",
-        "assets/data.bin": b"\0",
-        "feed.xml": "<feed/>",
-        "search/index.json": "{}",
-        "empty/readme.txt": "no index here",
-        "evil.com/index.html": PAGE.format("not evil"),
-        "a file.txt": "spaced",
-    })
+    out = make_output(
+        tmp_path / "public",
+        {
+            "index.html": PAGE.format("首页"),
+            "404.html": PAGE.format("找不到"),
+            "issues/2023-02-16/index.html": PAGE.format("第一期"),
+            "issues/2023-02-16/down-to-earth/index.html": PAGE.format("如何让干部更接地气"),
+            "issues/2023-02-16/images/p.JPG": b"\xff\xd8jpeg",
+            "assets/site.css": "body{}",
+            "assets/app.js": "1",
+            "assets/logo.svg": "<svg/>",
+            "assets/font.woff2": b"wOF2",
+            "assets/data.bin": b"\0",
+            "feed.xml": "<feed/>",
+            "search/index.json": "{}",
+            "empty/readme.txt": "no index here",
+            "evil.com/index.html": PAGE.format("not evil"),
+            "a file.txt": "spaced",
+        },
+    )
     (out / "link-out.txt").symlink_to(tmp_path / "secret.txt")
     (out / "dir-out").symlink_to(tmp_path / "secret-dir")
     (out / "link-in.css").symlink_to(out / "assets/site.css")
@@ -71,8 +74,11 @@ def output(tmp_path: Path) -> Path:
         ("/", "index.html", "text/html; charset=utf-8"),
         ("/index.html", "index.html", "text/html; charset=utf-8"),
         ("/issues/2023-02-16/", "issues/2023-02-16/index.html", "text/html; charset=utf-8"),
-        ("/issues/2023-02-16/down-to-earth/?q=1#top",
-         "issues/2023-02-16/down-to-earth/index.html", "text/html; charset=utf-8"),
+        (
+            "/issues/2023-02-16/down-to-earth/?q=1#top",
+            "issues/2023-02-16/down-to-earth/index.html",
+            "text/html; charset=utf-8",
+        ),
         ("/issues//2023-02-16/", "issues/2023-02-16/index.html", "text/html; charset=utf-8"),
         ("/issues/2023-02-16/images/p.JPG", "issues/2023-02-16/images/p.JPG", "image/jpeg"),
         ("/assets/site.css", "assets/site.css", "text/css; charset=utf-8"),
@@ -86,9 +92,24 @@ def output(tmp_path: Path) -> Path:
         ("/%61ssets/site.css", "assets/site.css", "text/css; charset=utf-8"),
         ("/link-in.css", "assets/site.css", "text/css; charset=utf-8"),
     ],
-    ids=["root", "index", "issue", "article-query", "double-slash", "image", "css", "js", "svg",
-         "woff2", "unknown-type", "xml", "json", "encoded-space", "encoded-letter",
-         "symlink-inside"],
+    ids=[
+        "root",
+        "index",
+        "issue",
+        "article-query",
+        "double-slash",
+        "image",
+        "css",
+        "js",
+        "svg",
+        "woff2",
+        "unknown-type",
+        "xml",
+        "json",
+        "encoded-space",
+        "encoded-letter",
+        "symlink-inside",
+    ],
 )
 def test_serves_files_with_type_and_no_store(output: Path, path: str, file: str, kind: str) -> None:
     response = respond(path, output)
@@ -172,8 +193,19 @@ def test_never_leaves_the_output_and_answers_404_with_the_site_page(
         ("/a%00", None),
         ("relative", None),
     ],
-    ids=["root", "nested", "empty-segment", "utf8", "query-ignored", "dot", "dotdot",
-         "encoded-dotdot", "backslash", "nul", "relative"],
+    ids=[
+        "root",
+        "nested",
+        "empty-segment",
+        "utf8",
+        "query-ignored",
+        "dot",
+        "dotdot",
+        "encoded-dotdot",
+        "backslash",
+        "nul",
+        "relative",
+    ],
 )
 def test_url_segments(raw: str, expected: list[str] | None) -> None:
     assert url_segments(raw) == expected
@@ -229,8 +261,9 @@ class SwappingBuild:
         try:
             text = (self.root / "content/page.md").read_text(encoding="utf-8").strip()
             if text.startswith("error"):
-                return [error("'title': got nothing, expected text",
-                              Location("content/page.md", 3))]
+                return [
+                    error("'title': got nothing, expected text", Location("content/page.md", 3))
+                ]
             fresh = self.output.with_name("staging")
             shutil.rmtree(fresh, ignore_errors=True)
             make_output(fresh, {"index.html": PAGE.format(text), "404.html": PAGE.format("404")})
@@ -282,7 +315,8 @@ def test_dev_server_over_a_socket(site: tuple[Path, SwappingBuild]) -> None:
         assert build.calls.get(timeout=WAIT) == {"content/page.md"}
         assert read_event(events) == (
             'event: errors\ndata: [{"text": "content/page.md:3: '
-            '\'title\': got nothing, expected text", "hint": null}]\n')
+            '\'title\': got nothing, expected text", "hint": null}]\n'
+        )
         with urllib.request.urlopen(server.url, timeout=WAIT) as page:
             assert "第一版" in page.read().decode()  # the last good site stays
 
@@ -371,8 +405,13 @@ def test_ctrl_c_in_a_real_process_exits_cleanly(site: tuple[Path, SwappingBuild]
         server.run()
         print("stopped", flush=True)
     """)
-    process = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, preexec_fn=_default_ctrl_c)
+    process = subprocess.Popen(
+        [sys.executable, "-c", program],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_default_ctrl_c,
+    )
     assert process.stdout is not None
     assert process.stdout.readline() == "built\n"
     process.send_signal(signal.SIGINT)
@@ -405,7 +444,8 @@ def test_live_reload_and_error_overlay_in_chromium(site: tuple[Path, SwappingBui
             overlay = page.wait_for_selector("#bulletin-errors", timeout=WAIT * 1000)
             assert overlay is not None
             assert page.text_content("#bulletin-errors .bulletin-error") == (
-                "content/page.md:3: 'title': got nothing, expected text")
+                "content/page.md:3: 'title': got nothing, expected text"
+            )
             assert page.text_content("h1") == "第二版"
 
             with page.expect_event("load", timeout=WAIT * 1000):

@@ -16,7 +16,11 @@ def article(day: int, name: str, section: str, order: int | None = None) -> Arti
     issue = date(2024, 5, day)
     return Article(
         source=Location(f"content/{issue.isoformat()}/{name}.md", 1),
-        issue_date=issue, slug=name, section=section, title=name, order=order,
+        issue_date=issue,
+        slug=name,
+        section=section,
+        title=name,
+        order=order,
     )
 
 
@@ -40,8 +44,12 @@ def test_orders_issues_newest_first_and_sections_as_configured() -> None:
 def test_orders_articles_by_order_then_file_name() -> None:
     site = assemble(
         CONFIG,
-        [article(2, "z", "news"), article(2, "y", "news", 2), article(2, "a", "news"),
-         article(2, "x", "news", 1)],
+        [
+            article(2, "z", "news"),
+            article(2, "y", "news", 2),
+            article(2, "a", "news"),
+            article(2, "x", "news", 1),
+        ],
         [info(2)],
     )
     assert [a.slug for a in site.issues[0].articles] == ["x", "y", "a", "z"]

@@ -74,7 +74,8 @@ def test_classify(path: str, expected: ChangeKind | None) -> None:
 def test_classify_ignores_an_output_folder_inside_a_watched_one() -> None:
     assert classify("/site/assets/out/x.css", ROOT, output=Path("/site/assets/out")) is None
     assert classify("/site/assets/other.css", ROOT, output=Path("/site/assets/out")) == (
-        ChangeKind.ASSET)
+        ChangeKind.ASSET
+    )
 
 
 def test_batcher_waits_for_quiet_after_the_last_event() -> None:
@@ -110,16 +111,27 @@ def test_batcher_ignores_empty_additions() -> None:
         (FileModifiedEvent("/site/content/a.md"), ["/site/content/a.md"]),
         (FileCreatedEvent("/site/content/a.md"), ["/site/content/a.md"]),
         (FileDeletedEvent("/site/content/a.md"), ["/site/content/a.md"]),
-        (FileMovedEvent("/site/content/a.tmp", "/site/content/a.md"),
-         ["/site/content/a.tmp", "/site/content/a.md"]),
+        (
+            FileMovedEvent("/site/content/a.tmp", "/site/content/a.md"),
+            ["/site/content/a.tmp", "/site/content/a.md"],
+        ),
         (DirCreatedEvent("/site/content/2023-02-23"), ["/site/content/2023-02-23"]),
         (DirModifiedEvent("/site/content"), []),
         (FileOpenedEvent("/site/content/a.md"), []),
         (FileClosedEvent("/site/content/a.md"), []),
         (FileModifiedEvent(b"/site/content/\xe6\x96\x87.md"), ["/site/content/文.md"]),
     ],
-    ids=["modified", "created", "deleted", "moved", "dir-created", "dir-modified", "opened",
-         "closed", "bytes"],
+    ids=[
+        "modified",
+        "created",
+        "deleted",
+        "moved",
+        "dir-created",
+        "dir-modified",
+        "opened",
+        "closed",
+        "bytes",
+    ],
 )
 def test_event_paths(event: FileSystemEvent, expected: list[str]) -> None:
     assert event_paths(event) == expected
@@ -218,8 +230,12 @@ def test_watcher_reports_relative_paths_and_skips_noise(tmp_path: Path) -> None:
     finally:
         watcher.stop()
     reported = set().union(*seen)
-    assert reported <= {"content/2023-02-16", "content/2023-02-16/a.md", "site.yaml",
-                        "layouts/base.html"}
+    assert reported <= {
+        "content/2023-02-16",
+        "content/2023-02-16/a.md",
+        "site.yaml",
+        "layouts/base.html",
+    }
 
 
 def test_watcher_follows_a_watched_folder_created_later(tmp_path: Path) -> None:

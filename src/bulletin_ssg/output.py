@@ -34,6 +34,7 @@ from .staging import Stage, Staged, StatKey, check_path, write_file
 #: What publish takes: files to write, and pages already written into a Stage.
 Output = OutputFile | Staged
 
+
 def check_destination(out_dir: Path, protected: Iterable[Path]) -> None:
     """Refuse a destination that is, or contains, a folder of the site's sources."""
     target = out_dir.resolve()

@@ -172,8 +172,9 @@ def _specs(site: Site, wanted: Collection[int] | None) -> Iterator[tuple[int, Pa
     if wanted is None or number in wanted:
         years = archive_years(site.issues)
         archive_page = partial(_archive_page, site, years)
-        yield number, _spec(
-            site, "archive", "/archive/", "archive", archive_page, given={"years": years}
+        yield (
+            number,
+            _spec(site, "archive", "/archive/", "archive", archive_page, given={"years": years}),
         )
     number += 1
     last: list[tuple[str, str, str, Callable[[Site], _Rendered]]] = [

@@ -175,8 +175,10 @@ def not_found(output: Path, build: str | None) -> Response:
         if found is not None:
             return found
     if build is not None:
-        body = inject(b"<!doctype html><title>404</title><body><h1>404 Not Found</h1></body>",
-                      script_tag(build))
+        body = inject(
+            b"<!doctype html><title>404</title><body><h1>404 Not Found</h1></body>",
+            script_tag(build),
+        )
         return make_response(404, body, HTML_TYPE)
     return make_response(404, b"404 Not Found\n", TEXT_TYPE)
 
@@ -295,10 +297,18 @@ class DevServer:
         """Serve and watch in background threads; build everything first when asked."""
         self.watcher.start()
         self._threads = [
-            threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.2},
-                             name="bulletin-http", daemon=True),
-            threading.Thread(target=self.loop.run, kwargs={"build_first": build_first},
-                             name="bulletin-rebuild", daemon=True),
+            threading.Thread(
+                target=self.httpd.serve_forever,
+                kwargs={"poll_interval": 0.2},
+                name="bulletin-http",
+                daemon=True,
+            ),
+            threading.Thread(
+                target=self.loop.run,
+                kwargs={"build_first": build_first},
+                name="bulletin-rebuild",
+                daemon=True,
+            ),
         ]
         for thread in self._threads:
             thread.start()

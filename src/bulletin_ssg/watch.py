@@ -24,8 +24,16 @@ CONFIG_FILE = "site.yaml"
 IGNORED_DIRS = frozenset({"__pycache__", "node_modules"})
 #: Endings of editor swap, backup and temporary files (vim, emacs, JetBrains, downloads).
 IGNORED_SUFFIXES = (
-    "~", ".swp", ".swo", ".swx", ".tmp", ".temp", ".part", ".crdownload",
-    "___jb_tmp___", "___jb_old___",
+    "~",
+    ".swp",
+    ".swo",
+    ".swx",
+    ".tmp",
+    ".temp",
+    ".part",
+    ".crdownload",
+    "___jb_tmp___",
+    "___jb_old___",
 )
 #: Whole names editors create to probe a folder (vim writes `4913` before saving).
 IGNORED_NAMES = frozenset({"4913"})
@@ -42,8 +50,11 @@ class ChangeKind(StrEnum):
     CONFIG = "config"
 
 
-WATCHED_DIRS = {"content": ChangeKind.CONTENT, "layouts": ChangeKind.LAYOUT,
-                "assets": ChangeKind.ASSET}
+WATCHED_DIRS = {
+    "content": ChangeKind.CONTENT,
+    "layouts": ChangeKind.LAYOUT,
+    "assets": ChangeKind.ASSET,
+}
 
 
 def relative_path(path: str, root: Path) -> PurePosixPath | None:
@@ -259,5 +270,9 @@ def run_rebuild(rebuild: Rebuild, changed: set[str]) -> Sequence[Diagnostic]:
         return rebuild(changed)
     except Exception as exc:  # keep serving: the overlay names the bug, stderr has the trace
         traceback.print_exception(exc)
-        return [error(f"internal error: {type(exc).__name__}: {exc}",
-                      hint="this is a bug in bulletin-ssg; the traceback is in the terminal")]
+        return [
+            error(
+                f"internal error: {type(exc).__name__}: {exc}",
+                hint="this is a bug in bulletin-ssg; the traceback is in the terminal",
+            )
+        ]

@@ -358,9 +358,7 @@ def _here(
     return results, None
 
 
-def _fork(
-    function: Callable[[T], R], chunk: Sequence[T]
-) -> tuple[int, IO[bytes], int] | None:
+def _fork(function: Callable[[T], R], chunk: Sequence[T]) -> tuple[int, IO[bytes], int] | None:
     """A child doing `chunk`, with its file; None if no file or process could be made."""
     forked = _spooled_fork(lambda spool: _child(function, chunk, spool))
     return None if forked is None else (*forked, len(chunk))
