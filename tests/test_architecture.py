@@ -28,8 +28,10 @@ ALLOWED: dict[str, set[str]] = {
     "sources": {"errors", "model", "articles", "frontmatter", "slugs"},
     "workers": set(),
     "cache": {"__init__"},
+    "listing": set(),
     "records": {"errors", "model", "articles"},
     "issuefolders": {
+        "listing",
         "errors",
         "model",
         "fields",
@@ -82,7 +84,6 @@ ALLOWED: dict[str, set[str]] = {
         "staging",
         "workers",
     },
-    "listing": set(),
     "deltas": set(),
     "buildstate": {"cache", "content", "deltas", "listing", "records", "published"},
     "build": {

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
+from pathlib import Path
 from typing import NamedTuple
 
 from . import fields
@@ -19,6 +20,7 @@ from .articles import decode, digest_of, read_bytes
 from .errors import ContentError, Diagnostic, Location, error, warning
 from .frontmatter import load_yaml_mapping
 from .links import CONTENT_DIR, issue_folder_date
+from .listing import scan
 from .model import IssueInfo, StaticFile
 from .records import ArticleRecord
 from .sources import BUNDLE_INDEX, is_ignored
@@ -71,7 +73,8 @@ def walk_issue_folders(
     out what it cannot stat); None: scanned here.
     """
     if stats is None:
-        stats = scan_files(content_dir)
+        folder = Path(content_dir)
+        stats = {path: (size, mtime) for path, size, mtime in scan(folder.parent, folder)}
     listed = sorted(stats)  # a scan's order already: this costs one pass
     done = 0  # where the files of the folder last seen end in `listed`
     events: list[Diagnostic | Articles] = []
@@ -146,33 +149,6 @@ def _run(listed: list[str], rel: str, after: int) -> tuple[int, int]:
     if near < len(listed) and listed[near] < end:
         return start, bisect_left(listed, end, near)
     return start, bisect_left(listed, end, start, min(near, len(listed)))
-
-
-def scan_files(content_dir: str) -> dict[str, tuple[int, int]]:
-    """(size, mtime_ns) of every file below `content_dir` by site-relative path, ignored
-    names left out (the walk skips them at every depth)."""
-    found: dict[str, tuple[int, int]] = {}
-    pending = [(content_dir, CONTENT_DIR)]
-    while pending:
-        folder, rel = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
-        for entry in entries:
-            if is_ignored(entry.name):
-                continue
-            path = f"{rel}/{entry.name}"
-            if entry.is_dir():
-                pending.append((entry.path, path))
-                continue
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            found[path] = (stat.st_size, stat.st_mtime_ns)
-    return found
 
 
 def read_issue_file(
