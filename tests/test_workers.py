@@ -252,3 +252,21 @@ def test_later_raises_the_childs_error_and_close_stops_a_child_not_asked() -> No
     assert child is not None
     with pytest.raises(ChildProcessError):
         os.waitpid(child[0], os.WNOHANG)  # reaped already
+
+
+def test_a_result_a_child_cannot_send_back_is_an_error_naming_it() -> None:
+    def work(item: int) -> object:
+        return (lambda: item) if item == 1 else item  # item 1 is the child's: round-robin
+
+    with pytest.raises(RuntimeError, match="<function"):
+        fork_map(work, list(range(FORK_THRESHOLD)), 2)
+    parent = os.getpid()
+
+    def taken(item: int) -> object:
+        if os.getpid() == parent:
+            time.sleep(0.02)  # while this process is busy, the child surely takes some
+            return item
+        return lambda: item
+
+    with pytest.raises(RuntimeError, match="<function"):
+        workers.queue_map(taken, list(range(40)), 2)

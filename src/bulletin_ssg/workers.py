@@ -252,20 +252,8 @@ def _fork_taker(
 def _take_into(
     function: Callable[[T], R], items: Sequence[T], taken: int, spool: IO[bytes]
 ) -> NoReturn:
-    """Run in a forked child: take and work items, each result into `spool`, then exit."""
-    code = 0
-    try:
-        for entry in _taking(function, items, taken):
-            try:
-                pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:
-                number, (_, value) = entry
-                pickle.dump((number, ("error", RuntimeError(repr(value)))), spool)
-        spool.flush()
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
+    """Run in a forked child: take and work items, each outcome into `spool`, then exit."""
+    _outcomes_into(_taking(function, items, taken), spool)
 
 
 def _taken_by_child(spool: IO[bytes]) -> dict[int, tuple[str, Any]]:
@@ -394,7 +382,7 @@ def _read_results(spool: IO[bytes], expected: int, status: int) -> Share[R]:
     values: list[R] = []
     while True:
         try:
-            kind, value = pickle.load(spool)
+            _, (kind, value) = pickle.load(spool)
         except EOFError:
             break
         if kind == "error":
@@ -410,19 +398,33 @@ def _read_results(spool: IO[bytes], expected: int, status: int) -> Share[R]:
 
 def _child(function: Callable[[T], R], chunk: Sequence[T], spool: IO[bytes]) -> NoReturn:
     """Run in a forked child: each result (or the first exception) into `spool`, then exit."""
+    _outcomes_into(_worked(function, chunk), spool)
+
+
+def _worked(function: Callable[[T], R], items: Sequence[T]) -> Iterator[Taken]:
+    """Each item's number and outcome, in order, up to the first exception."""
+    for number, item in enumerate(items):
+        try:
+            outcome: tuple[str, object] = ("ok", function(item))
+        except BaseException as exc:
+            outcome = ("error", exc)
+        yield number, outcome
+        if outcome[0] == "error":
+            return
+
+
+def _outcomes_into(outcomes: Iterator[Taken], spool: IO[bytes]) -> NoReturn:
+    """Run in a forked child: each (item number, outcome) into `spool` up to the first error
+    (a result that cannot be pickled becomes one), then exit."""
     code = 0
     try:
-        for item in chunk:
+        for number, (kind, value) in outcomes:
             try:
-                entry: tuple[str, object] = ("ok", function(item))
-            except BaseException as exc:
-                entry = ("error", exc)
-            try:
-                pickle.dump(entry, spool, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((number, (kind, value)), spool, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:
-                entry = ("error", RuntimeError(repr(entry[1])))
-                pickle.dump(entry, spool)
-            if entry[0] == "error":
+                kind = "error"
+                pickle.dump((number, (kind, RuntimeError(repr(value)))), spool)
+            if kind == "error":
                 break
         spool.flush()
     except BaseException:
