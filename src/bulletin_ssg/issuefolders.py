@@ -21,7 +21,7 @@ from .errors import ContentError, Diagnostic, Location, error, warning
 from .frontmatter import load_yaml_mapping
 from .links import CONTENT_DIR, issue_folder_date
 from .listing import scan
-from .model import IssueInfo, StaticFile
+from .model import IssueInfo, StaticFile, issue_url
 from .records import ArticleRecord
 from .sources import BUNDLE_INDEX, is_ignored
 
@@ -250,7 +250,7 @@ def collect_issue(
         # An .md name is ignored only for its first character.
         found = [p for p in below if p.endswith(".md") and p[start] not in "._#"]
         if len(found) + has_issue_file != len(below):
-            prefix = f"/issues/{issue_date.isoformat()}/"
+            prefix = issue_url(issue_date)
             for path in [p for p in below if not p.endswith(".md")]:
                 name = path[start:]
                 if name != ISSUE_FILE and not is_ignored(name):
@@ -281,7 +281,7 @@ def collect_nested(
 ) -> list[str]:
     """`collect_issue` for a folder with folders in it: its article paths, in the order of
     a walk that lists each folder sorted by name (by the names along the path)."""
-    prefix = f"/issues/{issue_date.isoformat()}/"
+    prefix = issue_url(issue_date)
     entries: dict[str, list[str]] = {}
     for path in below:
         name, _, sub = path[start:].partition("/")

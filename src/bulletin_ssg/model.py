@@ -48,6 +48,12 @@ def _restore_with_extra(cls: type[_E], values: tuple[Any, ...]) -> _E:
     return value
 
 
+def issue_url(day: date) -> str:
+    """The URL of the issue of `day`, under which its articles and files are published:
+    `/issues/2023-02-16/`."""
+    return f"/issues/{day.isoformat()}/"
+
+
 def empty() -> Mapping[str, Any]:
     """A shared read-only empty mapping, as a dataclass default factory."""
     return EMPTY
@@ -156,7 +162,7 @@ class Article:
 
     @property
     def url(self) -> str:
-        return f"/issues/{self.issue_date.isoformat()}/{self.slug}/"
+        return f"{issue_url(self.issue_date)}{self.slug}/"
 
     @property
     def reading_minutes(self) -> int:
@@ -210,7 +216,7 @@ class Issue:
 
     @property
     def url(self) -> str:
-        return f"/issues/{self.date.isoformat()}/"
+        return issue_url(self.date)
 
     @property
     def articles(self) -> tuple[Article, ...]:

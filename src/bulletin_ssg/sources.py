@@ -12,7 +12,7 @@ from typing import NamedTuple
 from .articles import Source
 from .errors import Diagnostic, Location, error
 from .frontmatter import describe
-from .model import SiteConfig, StaticFile
+from .model import SiteConfig, StaticFile, issue_url
 from .slugs import is_valid_slug, slugify
 
 BUNDLE_INDEX = "index.md"
@@ -75,7 +75,7 @@ def assign_slugs(
             diagnostics.append(
                 error(
                     f"slug {slug!r} is also a section key, so its page would replace the "
-                    f"section page /issues/{issue_date.isoformat()}/{slug}/",
+                    f"section page {issue_url(issue_date)}{slug}/",
                     Location(path, line),
                     "give the article another file name or a 'slug'",
                 )
@@ -83,7 +83,7 @@ def assign_slugs(
             continue
         day = days.get(issue_date)
         if day is None:
-            day = days[issue_date] = f"/issues/{issue_date.isoformat()}/"
+            day = days[issue_date] = issue_url(issue_date)
         url = f"{day}{slug}/"
         other = taken.get(url)  # the same URL: the same slug in the same issue
         if other is not None:
@@ -106,7 +106,7 @@ def assign_slugs(
 def place(urls: dict[str, str], issue_date: date, paths: list[str], slugs: list[str]) -> None:
     """Add to `urls` those of the sources of one issue, `paths`, whose `slugs` are known:
     `assign_slugs` gave them before, and nothing their slugs depend on has changed."""
-    day = f"/issues/{issue_date.isoformat()}/"
+    day = issue_url(issue_date)
     made = [f"{day}{slug}/" for slug in slugs]
     urls.update(zip(paths, made, strict=True))
     if _IN_BUNDLE in "".join(paths):
