@@ -12,7 +12,7 @@ import feedparser  # type: ignore[import-untyped]
 import pytest
 
 from bulletin_ssg.errors import Location
-from bulletin_ssg.feeds import FEED_SIZE, render_feeds
+from bulletin_ssg.feeds import FEED_SIZE, site_feeds
 from bulletin_ssg.model import Article, IssueInfo, OutputFile, SectionConfig, Site, SiteConfig
 from bulletin_ssg.structure import assemble
 from bulletin_ssg.templates import absolute
@@ -77,8 +77,13 @@ def sample_site(cfg: SiteConfig | None = None) -> Site:
     )
 
 
+def rendered(site: Site) -> list[OutputFile]:
+    """Every feed of the site, rendered."""
+    return [feed.render(site) for feed in site_feeds(site)]
+
+
 def feeds_of(site: Site) -> dict[str, OutputFile]:
-    return {f.path: f for f in render_feeds(site)}
+    return {f.path: f for f in rendered(site)}
 
 
 def parse(file: OutputFile) -> Any:
@@ -289,7 +294,7 @@ def test_drops_characters_xml_cannot_carry() -> None:
 
 
 def test_output_is_deterministic_utf8_with_declaration() -> None:
-    first, second = render_feeds(sample_site()), render_feeds(sample_site())
+    first, second = rendered(sample_site()), rendered(sample_site())
     assert first == second
     for feed in first:
         assert feed.content.startswith(b'<?xml version="1.0" encoding="utf-8"?>\n<feed ')

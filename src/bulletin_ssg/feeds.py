@@ -79,11 +79,6 @@ def site_feeds(site: Site) -> list[Feed]:
     return feeds
 
 
-def render_feeds(site: Site) -> tuple[OutputFile, ...]:
-    """Every feed of the site (`site_feeds`), rendered."""
-    return tuple(feed.render(site) for feed in site_feeds(site))
-
-
 def render_feed(
     site: Site,
     articles: Sequence[Article],
