@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -12,6 +14,7 @@ from bulletin_ssg.frontmatter import (
     describe,
     load_yaml_document,
     load_yaml_mapping,
+    plain_mapping,
     split,
 )
 
@@ -228,3 +231,180 @@ def test_yaml_mapping_raises_the_given_error_type() -> None:
 )
 def test_describes_values_for_messages(value: object, text: str) -> None:
     assert describe(value) == text
+
+
+# -- the plain forms, read without the YAML parser -----------------------------------------------
+
+_KEYS = ["title", "section", "order", "tags", "a-b", "_x", "Byline2"]
+_ODD_KEYS = ["yes", "null", "True", "On", "t itle", '"q"', "1", "<<"]
+_VALUES = [
+    '"本期关注"',
+    "'单引号'",
+    "focus",
+    "本期关注",
+    "信息直通车",
+    "1",
+    "-0",
+    "0",
+    "12",
+    "-3",
+    "true",
+    "False",
+    "null",
+    "2023-02-16",
+    '["a", "本期"]',
+    "[]",
+    '"a#b"',
+    "x-y_z",
+    "é",
+    '"x"  ',
+    "",
+]
+_ODD_VALUES = [
+    "01",
+    "010",
+    "-012",
+    "1.5",
+    "1e3",
+    ".5",
+    ".inf",
+    "0x1f",
+    "1_000",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "null",
+    "Null",
+    "~",
+    "",
+    "2023-02-16",
+    "2023-02-30",
+    "2023-2-3",
+    "2023-02-16T10:00",
+    '["a", "本期"]',
+    "[]",
+    "[ ]",
+    '["a",]',
+    "[a, b]",
+    '[ "a" , "b" ]',
+    '["a" "b"]',
+    '"a\\"b"',
+    '"a\\n"',
+    '"a#b"',
+    "a #b",
+    "a: b",
+    "a:b",
+    '"\u3000x"',
+    '"x\ty"',
+    '"',
+    "'it''s'",
+    "-x",
+    "e3",
+    "x y",
+    "~x",
+    "&a x",
+    "*a",
+    "!!str 1",
+    '"x" # c',
+    "x-y_z",
+    "_x",
+    "a.b",
+    "%x",
+    "@x",
+    "|",
+    ">",
+    "{}",
+    '"x"  ',
+    "'a\\b'",
+    "é",
+    "ℕ",
+    "x\u2028y",
+    "\u00a0x",
+    '"tab\tx"',
+]
+_LINES = ["# comment", "", "   ", "  # indented comment", "  - a", "- b", "    - 1", "- [a]",
+          "-", "- ", "key", ":x", " title: x", "title:x", "title:\tx", "---x", "  - '2'",
+          '  - "3"', "- 2023-02-16", "- true", "- x: y"]  # fmt: skip
+
+
+def _typed(value: Any) -> Any:
+    """`value` with the type of every part, so that True and 1 (or "1" and 1) differ."""
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    if isinstance(value, dict):
+        return ("dict", {key: _typed(item) for key, item in value.items()})
+    return (type(value).__name__, value)
+
+
+def _random_front(rng: random.Random) -> str:
+    def pick(common: list[str], odd: list[str]) -> str:
+        return rng.choice(common if rng.random() < 0.93 else odd)
+
+    lines = []
+    for _ in range(rng.randint(0, 6)):
+        if rng.random() < 0.15:
+            lines.append(rng.choice(_LINES))
+        else:
+            lines.append(f"{pick(_KEYS, _ODD_KEYS)}: {pick(_VALUES, _ODD_VALUES)}".rstrip(" "))
+    return "\n".join(lines) + rng.choice(["", "\n"])
+
+
+def test_plain_forms_read_as_yaml_reads_them() -> None:
+    """Thousands of random front matters: whatever the plain reader takes, it reads exactly as
+    YAML does (values with their types, and key lines); all it declines, YAML still reads."""
+    rng = random.Random(20260216)
+    taken = 0
+    for _ in range(10000):
+        text = _random_front(rng)
+        plain = plain_mapping(text, 2)
+        if plain is None:
+            continue
+        taken += 1
+        doc = load_yaml_document(text, PATH, 2)
+        assert (_typed(plain[0]), plain[1]) == (_typed(doc.values), doc.key_lines), text
+    assert taken > 2000  # the forms are common enough to be worth reading apart
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            'title: "松山镇"\norder: 1\nauthors: ["刘伟", "贺国超"]',
+            {"title": "松山镇", "order": 1, "authors": ["刘伟", "贺国超"]},
+        ),
+        ("tags:\n  - 党建\n  - '乡村'\ndraft: true", {"tags": ["党建", "乡村"], "draft": True}),
+        ("tags:\n- a\n# note\n- 2\nnote:", {"tags": ["a", 2], "note": None}),
+        ("day: 2023-02-16\nsection: focus", {"day": date(2023, 2, 16), "section": "focus"}),
+    ],
+    ids=["quoted-number-list", "block-list", "list-at-key-indent", "date-and-word"],
+)
+def test_plain_forms(text: str, values: dict[str, Any]) -> None:
+    plain = plain_mapping(text, 2)
+    assert plain is not None
+    assert _typed(plain[0]) == _typed(values)
+    assert _typed(load_yaml_document(text, PATH, 2).values) == _typed(values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: a: b",  # not plain: YAML says what is wrong
+        "title: x\ntitle: y",  # a repeated key: YAML's error names its line
+        "day: 2023-02-30",  # no such day
+        "tags:\n  - a\n - b",  # items not lined up
+        "# only a comment",
+        'title: "x" # note',
+        "yes: 1",
+    ],
+)
+def test_plain_reader_declines_what_it_cannot_vouch_for(text: str) -> None:
+    assert plain_mapping(text, 2) is None
+
+
+def test_split_gives_the_same_front_matter_either_way() -> None:
+    text = '---\ntitle: "标题"\ntags: ["a"]\n\norder: 2\n---\nBody\n'
+    front = split(text, PATH)
+    doc = load_yaml_document('title: "标题"\ntags: ["a"]\n\norder: 2\n', PATH, 2)
+    assert (dict(front.meta), dict(front.key_lines)) == (doc.values, doc.key_lines)
+    assert dict(front.key_lines) == {"title": 2, "tags": 3, "order": 5}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import PurePosixPath
 from types import MappingProxyType
 from typing import Any
@@ -88,13 +89,65 @@ def split(text: str, path: str) -> FrontMatter:
     fence_line = text.count("\n", 0, closing.start()) + 1
     body_start = closing.end() + 1  # past the fence's newline; may equal len(text) + 1
     yaml_text = text[end_of_first + 1 : closing.start()]
-    doc = load_yaml_document(yaml_text, path, 2, what="front matter")
+    plain = plain_mapping(yaml_text, 2)
+    if plain is None:
+        doc = load_yaml_document(yaml_text, path, 2, what="front matter")
+        plain = doc.values, doc.key_lines
     return FrontMatter(
-        meta=MappingProxyType(doc.values),
-        key_lines=MappingProxyType(doc.key_lines),
+        meta=MappingProxyType(plain[0]),
+        key_lines=MappingProxyType(plain[1]),
         body=text[body_start:],
         body_first_line=fence_line + 1,
     )
+
+
+def plain_mapping(text: str, first_line: int) -> tuple[dict[str, Any], dict[str, int]] | None:
+    """The values and key lines of a YAML mapping written in the plainest forms, read without
+    the YAML parser (which costs most of splitting a file); None for anything else, which
+    `load_yaml_document` then reads (and reports any mistake in).
+
+    The plain forms: one `key: value` a line, or `key:` and then `- value` lines; a value is
+    a quoted string with no escape, a list of such strings in brackets, a whole number, a
+    date, true, false, null or a word. Each gives exactly what YAML gives.
+    """
+    values: dict[str, Any] = {}
+    key_lines: dict[str, int] = {}
+    listed = ""  # the key whose block list is being read
+    indent = -1  # of that list's items, once one is read
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        if not line or line[0] == "#" or line.isspace():
+            continue
+        if listed:
+            item = _ITEM.fullmatch(line)
+            if item is not None:
+                value = _plain_scalar(item[2])
+                if value is _NOT_PLAIN or indent not in (-1, len(item[1])):
+                    return None
+                indent = len(item[1])
+                if values[listed] is None:
+                    values[listed] = [value]
+                else:
+                    values[listed].append(value)
+                continue
+            listed, indent = "", -1
+        entry = _ENTRY.fullmatch(line)
+        if entry is None:
+            return None
+        key, written = entry[1], entry[2] or ""
+        if key in values or key in _RESOLVED_WORDS:
+            return None
+        key_lines[key] = number
+        if not written:
+            values[key] = None  # unless a list follows
+            listed = key
+            continue
+        value = _plain_list(written) if written[0] == "[" else _plain_scalar(written)
+        if value is _NOT_PLAIN:
+            return None
+        values[key] = value
+    if not values:
+        return None  # blanks and comments only: the parser says what that is
+    return values, key_lines
 
 
 def load_yaml_mapping(
@@ -184,6 +237,56 @@ def load_yaml_document(
     return YamlMapping(
         values, key_lines, root.start_mark.line + first_line, False, root, first_line
     )
+
+
+_ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):(?: +(.*?))? *")
+_ITEM = re.compile(r"( *)- +(.*?) *")
+_QUOTED = re.compile(r'"([^"\\]*)"|\'([^\']*)\'')
+_LIST = re.compile(r'\[ *(?:"[^"\\]*" *(?:, *"[^"\\]*" *)*)?\]')
+_LIST_ITEM = re.compile(r'"([^"\\]*)"')
+_WHOLE = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+#: Words YAML reads as something other than text, and what (the rest are left to the parser).
+_WORD_VALUES: dict[str, Any] = {
+    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
+    "null": None, "Null": None, "NULL": None, "~": None,
+}  # fmt: skip
+_RESOLVED_WORDS = frozenset(
+    {*_WORD_VALUES, "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF"}
+)
+_NOT_PLAIN = object()
+
+
+def _plain_scalar(written: str) -> Any:
+    """What YAML makes of `written` (one value, alone on its line), or _NOT_PLAIN."""
+    quoted = _QUOTED.fullmatch(written)
+    if quoted is not None:
+        value = quoted[1] if quoted[1] is not None else quoted[2]
+        return value if value.isprintable() else _NOT_PLAIN
+    if written in _WORD_VALUES:
+        return _WORD_VALUES[written]
+    if written in _RESOLVED_WORDS:
+        return _NOT_PLAIN
+    if _WHOLE.fullmatch(written):
+        return int(written)
+    day = _DAY.fullmatch(written)
+    if day is not None:
+        try:
+            return date(int(day[1]), int(day[2]), int(day[3]))
+        except ValueError:
+            return _NOT_PLAIN
+    if _WORD.fullmatch(written):
+        return written
+    return _NOT_PLAIN
+
+
+def _plain_list(written: str) -> Any:
+    """What YAML makes of a bracketed list of quoted strings, or _NOT_PLAIN."""
+    if not _LIST.fullmatch(written):
+        return _NOT_PLAIN
+    found: list[str] = _LIST_ITEM.findall(written)
+    return found if all(map(str.isprintable, found)) else _NOT_PLAIN
 
 
 #: Contexts of YAML errors whose real cause is an opening never closed.
