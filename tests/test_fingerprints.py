@@ -78,3 +78,19 @@ def test_loop_elements_that_are_seeded_are_reached() -> None:
         0,
         1,
     }
+
+
+def test_a_value_read_whole_and_in_parts_gives_the_hash_of_the_whole() -> None:
+    one, two = Story("甲", "旧"), Story("乙", "旧")
+    shelf = Shelf("架", (one, two))
+    parts = ((), False), (("stories", EACH, "title"), False)
+    prints = Fingerprints()
+    prints.known(one, b"one", 0)
+    prints.known(two, b"two", 1)
+    assert prints.read(shelf, parts) == prints.traced(shelf)
+    assert prints.read(shelf, parts)[1] == {0, 1}
+    # A change to a part no chain reads still changes the page: the whole is read.
+    other = Fingerprints()
+    other.known(one, b"one", 0)
+    other.known(two, b"TWO", 1)
+    assert other.read(shelf, parts)[0] != prints.read(shelf, parts)[0]

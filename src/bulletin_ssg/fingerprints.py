@@ -83,12 +83,15 @@ class Fingerprints:
         (a neighbour's title and URL), the hash of those parts, so that an edit elsewhere in it
         leaves the page as it was; read in more than PARTS_OF_SEEDED (its own page), its seeded
         hash again, which covers every part at a fraction of the work. Either way the seeded
-        value is reached.
+        value is reached. Any value read whole (as well as in parts) gives the hash of the whole.
         """
+        whole = any(not chain and not truth for chain, truth in chains)
         seeded = self._seeded.get(id(value))
         if seeded is not None and seeded[0] is value:
-            if len(chains) > PARTS_OF_SEEDED or any(not c and not t for c, t in chains):
+            if whole or len(chains) > PARTS_OF_SEEDED:
                 return seeded[1], seeded[2]
+        elif whole:  # its hash covers every part the other chains read
+            return self.traced(value)
         key = (id(value), id(chains))
         known = self._reads.get(key)
         if known is not None and known[0] is value and known[1] is chains:
