@@ -97,7 +97,7 @@ def render_template(
 
 
 def _config(context: jinja2.runtime.Context) -> SiteConfig:
-    config = context.get("config")
+    config = context.resolve_or_missing("config")  # as context.get, a call less (per URL)
     if not isinstance(config, SiteConfig):
         raise TypeError(
             "the url filters need `config` (a SiteConfig) in the context;"
@@ -158,7 +158,7 @@ def _date(value: object, filter_name: str) -> date:
 
 
 def _text(value: object, filter_name: str) -> str:
-    if not isinstance(value, str):
+    if type(value) is not str and not isinstance(value, str):
         raise TypeError(f"{filter_name}: got {type(value).__name__} {value!r}, expected a string")
     return value
 
