@@ -346,3 +346,43 @@ def test_rendered_is_frozen(markup: Markup) -> None:
     assert isinstance(rendered, Rendered)
     with pytest.raises(AttributeError):
         rendered.html = ""  # type: ignore[misc]
+
+
+# -- the plain-paragraph shortcut ----------------------------------------------------------------
+
+_MARKDOWN_LINES = [
+    "党建引领乡村振兴。", "“第一书记小院”成立以来", "Plain words", "*强调*开头", "_下划线_",
+    "# 标题", "## 二级", "- 列表", "* 列表", "+ 列表", "1. 有序", "2) 有序", "> 引用", "```",
+    "~~~", "    代码", "\t制表", "| 甲 | 乙 |", "|---|---|", "甲 | 乙", "--- | ---", "---", "===",
+    "***", "[链接]: /x", "[^1]: 注释", "正文[^1]", "<div>", "</div>", "<!-- c -->", "  缩进两格",
+    "   - 嵌套", "     更深", "  > 引", "\\# 转义", "[链接]", "![图](a.png)", "=标题", ":冒号",
+    "&amp;实体", "", "", "", "  ",
+]  # fmt: skip
+_MARKDOWN_LINES += [f"{digit}. 第{digit}项" for digit in "0123456789"]
+
+
+def _tokens(md: object, text: str) -> list[tuple[object, ...]]:
+    tokens = md.parse(text, {})  # type: ignore[attr-defined]
+    return [(t.type, t.tag, t.map, t.content, t.level, t.hidden) for t in tokens]
+
+
+@pytest.mark.parametrize("allow_html", [False, True], ids=["text", "html"])
+def test_plain_paragraph_shortcut_changes_nothing(allow_html: bool) -> None:
+    """Random documents of every kind of block parse to the same tokens (with the same source
+    lines) and the same HTML with the shortcut as without it."""
+    rng = random.Random(216)
+    fast = markup_module._build_parser(allow_html, "注释")
+    slow = markup_module._build_parser(allow_html, "注释")
+    slow.block.ruler.disable("plain_paragraph")
+    for _ in range(3000):
+        lines = [rng.choice(_MARKDOWN_LINES) for _ in range(rng.randint(1, 14))]
+        text = "\n".join(lines) + rng.choice(["", "\n"])
+        assert _tokens(fast, text) == _tokens(slow, text), text
+        assert fast.render(text) == slow.render(text), text
+
+
+def test_plain_paragraph_shortcut_knows_every_block_rule() -> None:
+    """The shortcut goes past the block rules it knows cannot take its lines; one more (a new
+    plugin) must be looked at before the shortcut may go past it too."""
+    rules = markup_module._build_parser(False, "注释").block.ruler.get_all_rules()
+    assert rules == ["plain_paragraph", *markup_module.PLAIN_PARAGRAPH_PASSES]

@@ -15,6 +15,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.normalize_url import normalizeLink
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock, paragraph
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
@@ -121,6 +122,7 @@ def _build_parser(allow_html: bool, footnotes_label: str) -> MarkdownIt:
     md = _Parser("commonmark", options)
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.block.ruler.before(md.block.ruler.get_all_rules()[0], "plain_paragraph", _plain_paragraph)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("softbreak", _render_softbreak)
     md.add_render_rule("table_open", _render_table_open)
@@ -138,6 +140,31 @@ def _build_parser(allow_html: bool, footnotes_label: str) -> MarkdownIt:
 
     md.add_render_rule("footnote_block_open", render_footnotes_open)
     return md
+
+
+#: Block rules that the first character of a line can start, by that character (a line
+#: starting with anything else, and followed by a blank line, can only be a paragraph).
+_BLOCK_STARTS = frozenset("`~>*-_+[<#|0123456789")
+#: The block rules, in order, that `_plain_paragraph` knows it may go past.
+PLAIN_PARAGRAPH_PASSES = (
+    "table", "code", "fence", "blockquote", "hr", "list", "footnote_def", "reference",
+    "html_block", "heading", "lheading", "paragraph",
+)  # fmt: skip
+
+
+def _plain_paragraph(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """The paragraph rule, straight away, for a line that no other block rule can take:
+    indented less than code, not starting with any block's marker, and followed by a blank
+    line (no table or setext heading). Most lines of prose are such lines; the eleven
+    rules before the paragraph's would each look at them and decline."""
+    if silent or state.sCount[start] - state.blkIndent >= 4:
+        return False
+    after = start + 1
+    if after < end and not state.isEmpty(after):
+        return False
+    if state.src[state.bMarks[start] + state.tShift[start]] in _BLOCK_STARTS:
+        return False
+    return paragraph(state, start, end, silent)
 
 
 # ---------------------------------------------------------------- one pass over the tokens
