@@ -103,6 +103,7 @@ ALLOWED: dict[str, set[str]] = {
         "published",
         "output",
         "incremental",
+        "layoutreads",
         "buildstate",
         "listing",
         "workers",

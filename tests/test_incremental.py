@@ -515,9 +515,36 @@ def test_layouts_are_compiled_once_and_again_when_edited(
     build_site(site, out, environ={})
     assert compiled == []
     edit_layout(site)
-    build_site(site, out, environ={})
+    build_site(site, out, environ={}, jobs=1)  # with more, a first build compiles on the side
     assert "base.html" in compiled
     assert snapshot(out) == clean(site, tmp_path / "reference")
+
+
+def test_a_first_build_of_many_processes_compiles_the_layouts_on_the_side(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Compiled in another process while the content is read, and what each reads learnt there
+    too; this one loads them from Jinja's bytecode and compiles none."""
+    import jinja2
+
+    import bulletin_ssg.incremental as incremental
+
+    site = without_search(sample_site)
+    compiled: list[str | None] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None,
+                 *args: object, **kwargs: object) -> object:  # fmt: skip
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    learnt: list[str] = []
+    monkeypatch.setattr(incremental, "layout_uses", lambda env, name: learnt.append(name))
+    build_site(site, tmp_path / "public", environ={}, jobs=2)
+    assert (compiled, learnt) == ([], [])
+    monkeypatch.undo()
+    assert snapshot(tmp_path / "public") == clean(site, tmp_path / "reference")
 
 
 def test_a_body_edit_renders_no_other_article_page(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from zoneinfo import ZoneInfo
 
 from .buildstate import BuildState, input_fingerprint
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from .content import Content
     from .records import ArticleRecord
     from .workers import Later, Workers
+
+T = TypeVar("T")
 
 #: From this many files of article records to write, they are written in another process.
 RECORDS_ON_THE_SIDE = 8
@@ -156,10 +158,15 @@ def _build(
 
     tell("reading", 0, 1)
     manifest = state.manifest(out_dir)
+    layouts = state.layouts(inputs.layouts)
     # The output folder is checked on the side while the content is read.
     check = Later(partial(intact_folder, out_dir, manifest)) if manifest is not None else None
+    learning: Later[tuple[dict[str, bytes], dict[str, object]]] | None = None
     try:
         with Workers(jobs) as workers:
+            if workers.jobs > 1 and not layouts.compiled:
+                # So are the layouts compiled, and what each reads learnt, on a first build.
+                learning = Later(partial(_learn_layouts, root))
             try:
                 loaded = load_site(
                     root, drafts=drafts, future=future, base_url=base_url, strict=strict,
@@ -171,12 +178,17 @@ def _build(
                 raise
         verified = None
         if manifest is not None and check is not None:
-            verified = as_verified(manifest) if _intact(check) else verify(out_dir, manifest)
+            intact = _result_or(check, False)  # False: look again here
+            verified = as_verified(manifest) if intact else verify(out_dir, manifest)
+        if learning is not None:
+            compiled, uses = _result_or(learning, ({}, {}))
+            layouts.compiled.update(compiled)
+            layouts.uses.update(uses)
     finally:
-        if check is not None:
-            check.close()
+        for later in (check, learning):
+            if later is not None:
+                later.close()
     site = loaded.site
-    layouts = state.layouts(inputs.layouts)
     env = make_environment(layout_dirs(root), root=root, compiled=layouts.compiled)
     content = loaded.content
     previous = state.page_index(out_dir)
@@ -219,7 +231,8 @@ def _build(
         if stage is not None:
             stage.close()
         if saver is not None:
-            _wait_for(saver)
+            # Even when the build failed; a failure there is not the build's.
+            _result_or(saver, 0)
     report = BuildReport(
         pages=len(plan.paths),
         files=len(publication.manifest.files),
@@ -238,22 +251,31 @@ def _build(
     return report
 
 
-def _intact(check: Later[bool]) -> bool:
-    """What the check of the output folder found; False (look again here) if it could not
-    finish."""
+def _result_or(later: Later[T], default: T) -> T:
+    """What was worked out on the side, or `default` if that failed: such work is only ever
+    a shortcut (the cache's files are each signed; what is not known is worked out here)."""
     try:
-        return check.result()
+        return later.result()
     except Exception:
-        return False
+        return default
 
 
-def _wait_for(saver: Later[int]) -> None:
-    """Wait for the records written on the side, even when the build failed; a failure there
-    is not the build's (the cache is only ever a shortcut, and its files are each signed)."""
-    try:
-        saver.result()
-    except Exception:
-        return
+def _learn_layouts(root: Path) -> tuple[dict[str, bytes], dict[str, object]]:
+    """Every layout compiled (as Jinja's bytecode cache keeps it), and what each reads. A
+    layout that does not compile is left out: rendering reports it."""
+    from .layoutreads import layout_uses
+    from .templates import make_environment
+
+    compiled: dict[str, bytes] = {}
+    env = make_environment(layout_dirs(root), root=root, compiled=compiled)
+    uses: dict[str, object] = {}
+    for name in env.list_templates(extensions=["html"]):
+        try:
+            env.get_template(name)
+        except Exception:
+            continue
+        uses[name] = layout_uses(env, name)
+    return compiled, uses
 
 
 def check_site(
