@@ -124,42 +124,28 @@ def fork_map(
     *,
     minimum: int = FORK_THRESHOLD,
 ) -> list[R]:
-    """`function` over `items` shared round-robin among this process and `jobs - 1` forked
-    children (so that each gets its share of the costly ones wherever they are), which share
-    this process's memory as it is (nothing is pickled on the way out). Each child pickles its
-    results one by one into an unnamed temporary file as it goes, so it never holds more than
-    one. Results are in the order of `items`; the first exception in that order is raised.
-    `progress(done)` is told now and then how many items are about done (reckoned from this
-    process's share). Fewer than `minimum` items stay in this process.
+    """`function` over `items` in batches that this process and `jobs - 1` forked children
+    take as each gets free (`queue_map`), so that all end within a batch of one another
+    however the costly items lie. The children share this process's memory as it is
+    (nothing is pickled on the way out) and send each batch's results back at once. Results
+    are in the order of `items`; the first exception in that order is raised. `progress(done)`
+    is told now and then about how many items are done. Fewer than `minimum` items stay in
+    this process.
     """
     if jobs <= 1 or len(items) < max(2, minimum) or not can_fork():
-        return _counted(function, items, 1, len(items), progress)
-    shares = [items[j::jobs] for j in range(jobs)]
-    #: per share after the first: (pid, the file it writes its results to, how many it owes),
-    #: or None when it could not be forked (this process does that share itself)
-    forked: list[tuple[int, IO[bytes], int] | None] = []
-    children: list[tuple[int, IO[bytes], int]] = []  # not yet reaped
-    try:
-        for share in shares[1:]:
-            forked.append(_fork(function, share))
-            if forked[-1] is not None:
-                children.append(forked[-1])
-        working = 1 + sum(child is not None for child in forked)
-        done = [_here(function, shares[0], working, len(items), progress)]
-        for share, child in zip(shares[1:], forked, strict=True):
-            if child is None:
-                done.append(_here(function, share, 1, 0, None))
-                continue
-            children.remove(child)
-            pid, spool, expected = child
-            _, status = os.waitpid(pid, 0)
-            with spool:
-                spool.seek(0)
-                done.append(_read_results(spool, expected, status))
-        return _interleaved(done, len(items))
-    finally:
-        for pid, spool, _ in children:  # only left when raising: stop the rest
-            _stop(pid, spool)
+        return _counted(function, items, progress)
+    size = -(-len(items) // min(QUEUE_LIMIT, jobs * QUEUED_CHUNKS_PER_JOB))
+    batches = [items[start : start + size] for start in range(0, len(items), size)]
+
+    def work(batch: Sequence[T]) -> list[R]:
+        return [function(item) for item in batch]
+
+    def taken(count: int) -> None:
+        if progress is not None:
+            progress(min(len(items), count * size))
+
+    done = queue_map(work, batches, jobs, taken)
+    return [result for results in done for result in results]
 
 
 #: A share's results, and the exception that stopped it (after those results), if any.
@@ -180,15 +166,21 @@ def _interleaved(shares: list[Share[R]], count: int) -> list[R]:
     return results
 
 
-def queue_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list[R]:
+def queue_map(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[R]:
     """`function` over `items`, which this process and `jobs - 1` forked children take one at a
     time as each gets free (a pipe holds the items' numbers), so that a process held up, by
     sending its results back or by the machine, does fewer. For few and costly items (at most
     QUEUE_LIMIT). Results are in the order of `items`; the exception of the first item that
-    raised is raised (a process stops taking items at its first exception).
+    raised is raised (a process stops taking items at its first exception). `progress(taken)`
+    is told how many items have been taken, by any process, as this one takes each.
     """
     if jobs <= 1 or len(items) < 2 or len(items) > QUEUE_LIMIT or not can_fork():
-        return _counted(function, items, 1, len(items), None)
+        return _counted(function, items, progress)
     taken, given = os.pipe()
     try:
         numbers = memoryview(b"".join(map(_NUMBER.pack, range(len(items)))))
@@ -197,15 +189,17 @@ def queue_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list
     finally:
         os.close(given)  # once the numbers are all taken, a read finds the end
     children: list[tuple[int, IO[bytes]]] = []
+    ended = ""  # how the first child that failed ended
     try:
         for _ in range(jobs - 1):
             child = _fork_taker(function, items, taken)
             if child is not None:
                 children.append(child)
-        found = dict(_taking(function, items, taken))
+        found = dict(_taking(function, items, taken, progress))
         while children:
             pid, spool = children[0]
-            os.waitpid(pid, 0)
+            status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+            ended = ended or (f", with status {status}" if status else "")
             children.pop(0)
             with spool:
                 spool.seek(0)
@@ -222,7 +216,7 @@ def queue_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list
         elif kind == "error":
             raise value
         else:
-            raise RuntimeError(f"no result for item {number}: a worker process ended early")
+            raise RuntimeError(f"no result for item {number}: a worker process ended early{ended}")
     return results
 
 
@@ -230,10 +224,17 @@ def queue_map(function: Callable[[T], R], items: Sequence[T], jobs: int) -> list
 Taken = tuple[int, tuple[str, Any]]
 
 
-def _taking(function: Callable[[T], R], items: Sequence[T], taken: int) -> Iterator[Taken]:
+def _taking(
+    function: Callable[[T], R],
+    items: Sequence[T],
+    taken: int,
+    progress: Callable[[int], None] | None = None,
+) -> Iterator[Taken]:
     """Take item numbers from the pipe until none is left (or an item raises) and work them."""
     while len(data := os.read(taken, _NUMBER.size)) == _NUMBER.size:
         (number,) = _NUMBER.unpack(data)
+        if progress is not None:
+            progress(number)  # those before it are taken (the pipe gives them in order)
         try:
             yield number, ("ok", function(items[number]))
         except Exception as exc:
@@ -312,38 +313,15 @@ class Later(Generic[R]):
 
 
 def _counted(
-    function: Callable[[T], R],
-    items: Sequence[T],
-    working: int,
-    total: int,
-    progress: Callable[[int], None] | None,
+    function: Callable[[T], R], items: Sequence[T], progress: Callable[[int], None] | None
 ) -> list[R]:
-    """`function` over `items` here, telling `progress` every 100 items how many of `total`
-    the `working` processes have about done."""
-    values, error = _here(function, items, working, total, progress)
-    if error is not None:
-        raise error
-    return values
-
-
-def _here(
-    function: Callable[[T], R],
-    items: Sequence[T],
-    working: int,
-    total: int,
-    progress: Callable[[int], None] | None,
-) -> Share[R]:
-    """As `_counted`, but an exception stops the work and is given back after the results
-    made before it (a share worked out elsewhere may have failed at an earlier item)."""
+    """`function` over `items` here, telling `progress` every 100 items how many are done."""
     results: list[R] = []
-    try:
-        for number, item in enumerate(items, start=1):
-            results.append(function(item))
-            if progress is not None and number % 100 == 0:
-                progress(min(total, number * working))
-    except Exception as exc:
-        return results, exc
-    return results, None
+    for number, item in enumerate(items, start=1):
+        results.append(function(item))
+        if progress is not None and number % 100 == 0:
+            progress(number)
+    return results
 
 
 def _fork(function: Callable[[T], R], chunk: Sequence[T]) -> tuple[int, IO[bytes], int] | None:
