@@ -408,3 +408,12 @@ def test_split_gives_the_same_front_matter_either_way() -> None:
     doc = load_yaml_document('title: "标题"\ntags: ["a"]\n\norder: 2\n', PATH, 2)
     assert (dict(front.meta), dict(front.key_lines)) == (doc.values, doc.key_lines)
     assert dict(front.key_lines) == {"title": 2, "tags": 3, "order": 5}
+
+
+def test_yaml_mapping_in_plain_forms_is_read_as_yaml_reads_it() -> None:
+    text = 'number: 12\nvolume: 3\ntitle: "变单兵作战为抱团发展"\neditor: 张三\n'
+    assert plain_mapping(text, 1) is not None
+    doc = load_yaml_document(text, "content/2023-02-16/issue.yaml")
+    mapping = load_yaml_mapping(text, "content/2023-02-16/issue.yaml")
+    assert (_typed(mapping[0]), mapping[1]) == (_typed(doc.values), doc.key_lines)
+    assert mapping[1] == {"number": 1, "volume": 2, "title": 3, "editor": 4}

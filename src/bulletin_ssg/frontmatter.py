@@ -158,7 +158,11 @@ def load_yaml_mapping(
     error: type[SiteError] = ContentError,
     what: str | None = None,
 ) -> tuple[dict[str, Any], dict[str, int]]:
-    """(values, line of each top-level key) of a YAML mapping; see `load_yaml_document`."""
+    """(values, line of each top-level key) of a YAML mapping; see `load_yaml_document`.
+    One in the plainest forms is read without the YAML parser (`plain_mapping`)."""
+    plain = plain_mapping(text, first_line)
+    if plain is not None:
+        return plain
     doc = load_yaml_document(text, path, first_line, error=error, what=what)
     return doc.values, doc.key_lines
 
