@@ -107,7 +107,7 @@ def run(args: Sequence[str] | None = None) -> NoReturn:
     "--jobs",
     type=click.IntRange(1, None),
     metavar="N",
-    help="Worker processes for parsing articles [default: the machine's cores].",
+    help="Processes for parsing articles and rendering pages [default: the machine's cores].",
 )
 @click.option(
     "--no-cache",
