@@ -297,3 +297,12 @@ def test_a_result_a_child_cannot_send_back_is_an_error_naming_it() -> None:
 
     with pytest.raises(RuntimeError, match="<function"):
         workers.queue_map(taken, list(range(40)), 2)
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["here", "forked"])
+def test_meanwhile_runs_once_in_this_process(jobs: int) -> None:
+    """What this process does while the children take the first batches (a first build works
+    out its site's shape so): once, here, whether or not children were forked."""
+    ran: list[int] = []
+    results = fork_map(lambda item: item, ITEMS, jobs, meanwhile=lambda: ran.append(os.getpid()))
+    assert (results, ran) == (ITEMS, [os.getpid()])

@@ -149,7 +149,8 @@ def plan_pages(
     else:
         specs = dict(enumerate(page_specs(site)))
         paths = tuple(output_path(spec.url) for spec in specs.values())
-        shape = site_shape(site, articles, base)
+        # With nothing to compare it with, the shape is for the index: worked out below.
+        shape = site_shape(site, articles, base) if previous is not None else b""
         if (
             previous is not None
             and previous.shape == shape
@@ -200,7 +201,13 @@ def plan_pages(
     def progress(done: int) -> None:
         tell("pages", done, len(todo))
 
-    done = dict(zip(todo, fork_map(work, todo, jobs, progress), strict=True))
+    shaped: list[bytes] = []
+
+    def shape_meanwhile() -> None:
+        shaped.append(site_shape(site, articles, base))
+
+    later = shape_meanwhile if same_shape is None and not shape else None
+    done = dict(zip(todo, fork_map(work, todo, jobs, progress, meanwhile=later), strict=True))
     rendered: list[OutputFile | Staged] = []
     kept: list[str] = []
     marks: list[bytes] = []
@@ -220,7 +227,7 @@ def plan_pages(
             for reached in reach or ():
                 (always if reached == READS_ANY else readers[reached]).append(number)
         index = PageIndex(
-            shape=shape, frame=frame, places=b"".join(map(place_of, articles)),
+            shape=shape or shaped[0], frame=frame, places=b"".join(map(place_of, articles)),
             paths=paths, marks=tuple(marks), sources=sources, digests=digests,
             readers=tuple(array("I", pages).tobytes() for pages in readers),
             always=array("I", always).tobytes(),

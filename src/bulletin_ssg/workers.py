@@ -123,6 +123,7 @@ def fork_map(
     progress: Callable[[int], None] | None = None,
     *,
     minimum: int = FORK_THRESHOLD,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`function` over `items` in batches that this process and `jobs - 1` forked children
     take as each gets free (`queue_map`), so that all end within a batch of one another
@@ -130,9 +131,12 @@ def fork_map(
     (nothing is pickled on the way out) and send each batch's results back at once. Results
     are in the order of `items`; the first exception in that order is raised. `progress(done)`
     is told now and then about how many items are done. Fewer than `minimum` items stay in
-    this process.
+    this process. `meanwhile()` is run here once the children are at work (the children
+    take more batches while it runs).
     """
     if jobs <= 1 or len(items) < max(2, minimum) or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return _counted(function, items, progress)
     size = -(-len(items) // min(QUEUE_LIMIT, jobs * QUEUED_CHUNKS_PER_JOB))
     batches = [items[start : start + size] for start in range(0, len(items), size)]
@@ -144,7 +148,7 @@ def fork_map(
         if progress is not None:
             progress(min(len(items), count * size))
 
-    done = queue_map(work, batches, jobs, taken)
+    done = queue_map(work, batches, jobs, taken, meanwhile)
     return [result for results in done for result in results]
 
 
@@ -171,6 +175,7 @@ def queue_map(
     items: Sequence[T],
     jobs: int,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`function` over `items`, which this process and `jobs - 1` forked children take one at a
     time as each gets free (a pipe holds the items' numbers), so that a process held up, by
@@ -178,8 +183,11 @@ def queue_map(
     QUEUE_LIMIT). Results are in the order of `items`; the exception of the first item that
     raised is raised (a process stops taking items at its first exception). `progress(taken)`
     is told how many items have been taken, by any process, as this one takes each.
+    `meanwhile()` is run here once the children are at work, before this one takes any.
     """
     if jobs <= 1 or len(items) < 2 or len(items) > QUEUE_LIMIT or not can_fork():
+        if meanwhile is not None:
+            meanwhile()
         return _counted(function, items, progress)
     taken, given = os.pipe()
     try:
@@ -195,6 +203,8 @@ def queue_map(
             child = _fork_taker(function, items, taken)
             if child is not None:
                 children.append(child)
+        if meanwhile is not None:
+            meanwhile()
         found = dict(_taking(function, items, taken, progress))
         while children:
             pid, spool = children[0]
