@@ -87,7 +87,7 @@ def context(site: Site, page: Page, **values: Any) -> dict[str, Any]:
         "page": page,
         "nav": nav_links(site, page),
         "issue": None,
-        "feeds": feed_links(site.config),
+        "feeds": values["feeds"] if "feeds" in values else feed_links(site.config),
         "og_locale": og_locale(site.config.language),
     }
     return common | values
