@@ -306,3 +306,18 @@ def test_meanwhile_runs_once_in_this_process(jobs: int) -> None:
     ran: list[int] = []
     results = fork_map(lambda item: item, ITEMS, jobs, meanwhile=lambda: ran.append(os.getpid()))
     assert (results, ran) == (ITEMS, [os.getpid()])
+
+
+def test_results_come_back_through_files_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child's results go through a memfd (no disk pages to write back); where one cannot
+    be made, through a temporary file."""
+    with workers._unnamed_file() as file:
+        assert os.readlink(f"/proc/self/fd/{file.fileno()}").startswith("/memfd:")
+
+    def refuse(name: str, flags: int = 0) -> int:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "memfd_create", refuse)
+    with workers._unnamed_file() as file:
+        assert not os.readlink(f"/proc/self/fd/{file.fileno()}").startswith("/memfd:")
+    assert fork_map(slow_here(lambda item: item), ITEMS, 2) == ITEMS

@@ -344,7 +344,7 @@ def _spooled_fork(run: Callable[[IO[bytes]], NoReturn]) -> tuple[int, IO[bytes]]
     """A child running `run` with an unnamed temporary file to write its results to, and that
     file; None if no file or process could be made."""
     try:
-        spool: IO[bytes] = tempfile.TemporaryFile()
+        spool = _unnamed_file()
     except OSError:
         return None
     try:
@@ -355,6 +355,18 @@ def _spooled_fork(run: Callable[[IO[bytes]], NoReturn]) -> tuple[int, IO[bytes]]
     if pid == 0:  # pragma: no cover (the child; measured by the parent's results)
         run(spool)
     return pid, spool
+
+
+def _unnamed_file() -> IO[bytes]:
+    """A file with no name for a child's results: in memory where the system has such files
+    (Linux's memfd; a temporary file on disk would have its pages written back, 900 MB of
+    results at 100,000 articles), else a temporary file."""
+    if hasattr(os, "memfd_create"):
+        try:
+            return open(os.memfd_create("bulletin-results", os.MFD_CLOEXEC), "w+b")
+        except OSError:
+            pass
+    return tempfile.TemporaryFile()
 
 
 def _stop(pid: int, spool: IO[bytes]) -> None:
