@@ -494,14 +494,10 @@ def test_the_whole_site_is_hashed_only_when_an_article_may_have_moved(
     assert snapshot(out) == clean(site, tmp_path / "reference")
 
 
-def test_layouts_are_compiled_once_and_again_when_edited(
-    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def layouts_compiled(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """The name of each layout Jinja compiles in this process, from now."""
     import jinja2
 
-    site = without_search(sample_site)
-    out = tmp_path / "public"
-    build_site(site, out, environ={})
     compiled: list[str | None] = []
     original = jinja2.Environment.compile
 
@@ -511,6 +507,16 @@ def test_layouts_are_compiled_once_and_again_when_edited(
         return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return compiled
+
+
+def test_layouts_are_compiled_once_and_again_when_edited(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = without_search(sample_site)
+    out = tmp_path / "public"
+    build_site(site, out, environ={})
+    compiled = layouts_compiled(monkeypatch)
     edit_body(site)
     build_site(site, out, environ={})
     assert compiled == []
@@ -525,20 +531,10 @@ def test_a_first_build_of_many_processes_compiles_the_layouts_on_the_side(
 ) -> None:
     """Compiled in another process while the content is read, and what each reads learnt there
     too; this one loads them from Jinja's bytecode and compiles none."""
-    import jinja2
-
     import bulletin_ssg.incremental as incremental
 
     site = without_search(sample_site)
-    compiled: list[str | None] = []
-    original = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: str, name: str | None = None,
-                 *args: object, **kwargs: object) -> object:  # fmt: skip
-        compiled.append(name)
-        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    compiled = layouts_compiled(monkeypatch)
     learnt: list[str] = []
     monkeypatch.setattr(incremental, "layout_uses", lambda env, name: learnt.append(name))
     build_site(site, tmp_path / "public", environ={}, jobs=2)
