@@ -341,7 +341,7 @@ def _fork(function: Callable[[T], R], chunk: Sequence[T]) -> tuple[int, IO[bytes
 
 
 def _spooled_fork(run: Callable[[IO[bytes]], NoReturn]) -> tuple[int, IO[bytes]] | None:
-    """A child running `run` with an unnamed temporary file to write its results to, and that
+    """A child running `run` with an unnamed file to write its results to, and that
     file; None if no file or process could be made."""
     try:
         spool = _unnamed_file()
