@@ -156,20 +156,6 @@ def fork_map(
 Share = tuple[list[R], BaseException | None]
 
 
-def _interleaved(shares: list[Share[R]], count: int) -> list[R]:
-    """The shares' results back in the order of the items (item i is share i % len(shares)'s);
-    raises the exception met at the first item with no result."""
-    results: list[R] = []
-    jobs = len(shares)
-    for index in range(count):
-        values, error = shares[index % jobs]
-        position = index // jobs
-        if position >= len(values):
-            raise error if error is not None else RuntimeError(f"no result for item {index}")
-        results.append(values[position])
-    return results
-
-
 def queue_map(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -310,7 +296,11 @@ class Later(Generic[R]):
         status = self._status if self._status is not None else os.waitpid(pid, 0)[1]
         with spool:
             spool.seek(0)
-            return _interleaved([_read_results(spool, expected, status)], 1)[0]
+            share: Share[R] = _read_results(spool, expected, status)
+        values, error = share
+        if not values:
+            raise error if error is not None else RuntimeError("no result from the child")
+        return values[0]
 
     def close(self) -> None:
         if self._child is not None:
