@@ -89,13 +89,10 @@ def split(text: str, path: str) -> FrontMatter:
     fence_line = text.count("\n", 0, closing.start()) + 1
     body_start = closing.end() + 1  # past the fence's newline; may equal len(text) + 1
     yaml_text = text[end_of_first + 1 : closing.start()]
-    plain = plain_mapping(yaml_text, 2)
-    if plain is None:
-        doc = load_yaml_document(yaml_text, path, 2, what="front matter")
-        plain = doc.values, doc.key_lines
+    values, key_lines = load_yaml_mapping(yaml_text, path, 2, what="front matter")
     return FrontMatter(
-        meta=MappingProxyType(plain[0]),
-        key_lines=MappingProxyType(plain[1]),
+        meta=MappingProxyType(values),
+        key_lines=MappingProxyType(key_lines),
         body=text[body_start:],
         body_first_line=fence_line + 1,
     )
