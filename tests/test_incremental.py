@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
@@ -386,12 +387,47 @@ def test_a_parallel_build_is_a_single_process_build(sample_site: Path, tmp_path:
 def test_pages_rendered_in_forked_processes_are_a_single_process_build(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import bulletin_ssg.incremental as incremental
+
     monkeypatch.setattr(workers, "FORK_THRESHOLD", 2)
     monkeypatch.setattr(workers, "can_fork", lambda: True)  # see tests/test_workers.py
+    monkeypatch.setattr(incremental, "PAGES_A_RUN", 2)
+    renderers = tmp_path / "renderers"
+    render_page = incremental.render_page
+
+    def render_noting_process(*args: object, **options: object) -> OutputFile:
+        with renderers.open("a", encoding="utf-8") as file:  # children append too
+            file.write(f"{os.getpid()}\n")
+        return render_page(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "render_page", render_noting_process)
     site = without_search(sample_site)
     report = build_site(site, tmp_path / "forked", cache=False, jobs=3, environ={})
     assert report.rendered == report.pages > 6
+    assert len(set(renderers.read_text(encoding="utf-8").split())) > 1
+    monkeypatch.undo()
     assert snapshot(tmp_path / "forked") == clean(site, tmp_path / "reference")
+
+
+def test_pages_are_rendered_in_runs_and_then_written(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each run of PAGES_A_RUN pages is rendered, then its files are written."""
+    import bulletin_ssg.incremental as incremental
+    from bulletin_ssg.staging import Stage
+
+    steps: list[str] = []
+    render_page, put = incremental.render_page, Stage.put
+    monkeypatch.setattr(incremental, "PAGES_A_RUN", 4)
+    monkeypatch.setattr(
+        incremental, "render_page", lambda *a, **k: steps.append("render") or render_page(*a, **k)
+    )
+    monkeypatch.setattr(Stage, "put", lambda *a, **k: steps.append("write") or put(*a, **k))
+    report = build_site(without_search(sample_site), tmp_path / "public", jobs=1, environ={})
+    runs = "".join(step[0] for step in steps if step in ("render", "write"))
+    assert report.rendered > 8
+    assert runs.startswith("rrrrwwwwrrrrwwww")
+    assert runs.count("r") == runs.count("w") == report.rendered
 
 
 def test_reports_are_given_back_unchanged(sample_site: Path, tmp_path: Path) -> None:

