@@ -147,6 +147,16 @@ def test_published_is_issue_midnight_in_site_timezone() -> None:
     assert published.astimezone(ZoneInfo("Asia/Shanghai")).date() == DAY
 
 
+def test_an_issue_from_before_standard_time_is_dated_in_utc() -> None:
+    """Shanghai kept local mean time (+08:05:43) until 1901; RFC 3339 has no seconds in an
+    offset, so the feed gives that midnight in UTC, which feedparser reads."""
+    day = date(1872, 4, 30)
+    site = site_of([article(day, "shenbao")], config(timezone="Asia/Shanghai"))
+    entry = parse(feeds_of(site)["feed.xml"]).entries[0]
+    assert entry.published == "1872-04-29T15:54:17Z"
+    assert tuple(entry.published_parsed)[:6] == (1872, 4, 29, 15, 54, 17)
+
+
 @pytest.mark.parametrize(
     "zone",
     ["Asia/Shanghai", "Pacific/Kiritimati", "Pacific/Pago_Pago", "UTC", "America/New_York"],

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -21,8 +22,9 @@ from bulletin_ssg.model import (
     SectionConfig,
     Site,
     SiteConfig,
+    midnight_stamp,
 )
-from bulletin_ssg.pagemeta import news_article, og_locale, published_time, script_json
+from bulletin_ssg.pagemeta import news_article, og_locale, script_json
 from bulletin_ssg.pages import PageSpec, nav_links, page_contexts, page_specs, some_page_specs
 from bulletin_ssg.pagevalues import (
     Page,
@@ -541,16 +543,24 @@ def test_og_locale(language: str, locale: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("timezone", "stamp"),
+    ("day", "timezone", "stamp"),
     [
-        ("Asia/Shanghai", "2023-02-16T00:00:00+08:00"),
-        ("UTC", "2023-02-16T00:00:00+00:00"),
-        ("America/New_York", "2023-02-16T00:00:00-05:00"),
+        (NEW, "Asia/Shanghai", "2023-02-16T00:00:00+08:00"),
+        (NEW, "UTC", "2023-02-16T00:00:00+00:00"),
+        (NEW, "America/New_York", "2023-02-16T00:00:00-05:00"),
+        (NEW, "Asia/Kathmandu", "2023-02-16T00:00:00+05:45"),
+        # local mean time, +08:05:43: RFC 3339 has no seconds in an offset
+        (date(1872, 4, 30), "Asia/Shanghai", "1872-04-29T15:54:17Z"),
+        (date(1880, 1, 1), "Europe/Dublin", "1880-01-01T00:25:21Z"),  # -00:25:21
     ],
-    ids=["shanghai", "utc", "new-york"],
+    ids=["shanghai", "utc", "new-york", "quarter-hour", "local-mean-time", "west-of-utc"],
 )
-def test_published_time_is_midnight_in_the_site_timezone(timezone: str, stamp: str) -> None:
-    assert published_time(NEW, timezone) == stamp
+def test_an_issue_is_dated_midnight_in_the_site_timezone(
+    day: date, timezone: str, stamp: str
+) -> None:
+    assert midnight_stamp(day, timezone) == stamp
+    instant = datetime.fromisoformat(stamp)
+    assert instant == datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
 
 
 def test_script_json_cannot_end_its_script() -> None:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date, datetime, time
 from typing import NamedTuple
 from xml.etree import ElementTree as ET
-from zoneinfo import ZoneInfo
 
-from .model import Article, OutputFile, SectionConfig, Site, SiteConfig
+from .model import Article, OutputFile, SectionConfig, Site, SiteConfig, midnight_stamp
 
 #: Entries in a feed, newest first.
 FEED_SIZE = 50
@@ -115,7 +113,7 @@ def render_entry(config: SiteConfig, article: Article, section: SectionConfig | 
     _text(entry, "id", entry_id(config, article.url))
     _text(entry, "title", article.title)
     _link(entry, "alternate", config.absolute_url(article.url), HTML_TYPE)
-    stamp = issue_timestamp(article.issue_date, config.timezone)
+    stamp = midnight_stamp(article.issue_date, config.timezone)
     _text(entry, "published", stamp)
     _text(entry, "updated", stamp)
     for name in entry_authors(article):
@@ -129,11 +127,6 @@ def render_entry(config: SiteConfig, article: Article, section: SectionConfig | 
     return entry
 
 
-def issue_timestamp(day: date, timezone: str) -> str:
-    """The issue date at 00:00 in the site's timezone, e.g. `2023-02-16T00:00:00+08:00`."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).isoformat()
-
-
 def feed_updated(site: Site, entries: Sequence[Article]) -> str:
     """The newest entry's date; for an empty feed the build date, else the Unix epoch."""
     if entries:
@@ -142,7 +135,7 @@ def feed_updated(site: Site, entries: Sequence[Article]) -> str:
         day = site.build_date
     else:
         return "1970-01-01T00:00:00Z"
-    return issue_timestamp(day, site.config.timezone)
+    return midnight_stamp(day, site.config.timezone)
 
 
 def entry_authors(article: Article) -> tuple[str, ...]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time
 from types import MappingProxyType
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from .errors import Location
 
@@ -52,6 +53,19 @@ def issue_url(day: date) -> str:
     """The URL of the issue of `day`, under which its articles and files are published:
     `/issues/2023-02-16/`."""
     return f"/issues/{day.isoformat()}/"
+
+
+def midnight_stamp(day: date, timezone: str) -> str:
+    """Midnight of `day` in `timezone` in RFC 3339, as feeds and page metadata date an issue:
+    `2023-02-16T00:00:00+08:00`. Before standard time a zone's offset has seconds (Shanghai's
+    local mean time was +08:05:43), which RFC 3339 cannot write: that instant is given in UTC.
+    """
+    stamp = datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone))
+    offset = stamp.utcoffset()
+    if offset is not None and offset.seconds % 60:
+        stamp = stamp.astimezone(UTC)
+        return stamp.replace(tzinfo=None).isoformat() + "Z"
+    return stamp.isoformat()
 
 
 def empty() -> Mapping[str, Any]:

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from .model import Article, Issue, IssueSection, Site, SiteConfig
+from .model import Article, Issue, IssueSection, Site, SiteConfig, midnight_stamp
 
 #: The Atom feeds' file name, at the site root and in each section's folder (feeds.py).
 FEED_NAME = "feed.xml"
@@ -57,11 +55,6 @@ def og_locale(language: str) -> str:
     return f"{parts[0].lower()}_{regions[0].upper()}" if regions else parts[0].lower()
 
 
-def published_time(day: date, timezone: str) -> str:
-    """Midnight of `day` in `timezone`, e.g. `2023-02-16T00:00:00+08:00` (as the feeds date it)."""
-    return datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).isoformat()
-
-
 def script_json(data: object) -> str:
     """`data` as sorted JSON, non-ASCII kept, with `<`, `>` and `&` escaped for a `<script>`."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False)
@@ -77,7 +70,7 @@ def news_article(site: Site, issue: Issue, part: IssueSection, article: Article)
     """
     config = site.config
     url = config.absolute_url(article.url)
-    published = published_time(article.issue_date, config.timezone)
+    published = midnight_stamp(article.issue_date, config.timezone)
     periodical = {"@type": "Organization", "name": config.title, "url": config.absolute_url("/")}
     issue_data: dict[str, Any] = {
         "@type": "PublicationIssue",
@@ -113,7 +106,7 @@ def news_article(site: Site, issue: Issue, part: IssueSection, article: Article)
 def article_meta(site: Site, issue: Issue, part: IssueSection, article: Article) -> ArticleMeta:
     """Open Graph article values and the JSON-LD of an article page."""
     return ArticleMeta(
-        published=published_time(article.issue_date, site.config.timezone),
+        published=midnight_stamp(article.issue_date, site.config.timezone),
         section=part.section.title,
         tags=article.tags,
         json_ld=script_json(news_article(site, issue, part, article)),
