@@ -17,6 +17,7 @@ from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
 from bulletin_ssg.incremental import site_frame
 from bulletin_ssg.model import OutputFile, Site
+from bulletin_ssg.pagevalues import Page
 from bulletin_ssg.sitefiles import theme_dir
 
 from .conftest import snapshot
@@ -412,22 +413,29 @@ def test_pages_rendered_in_forked_processes_are_a_single_process_build(
 def test_pages_are_rendered_in_runs_and_then_written(
     sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each run of PAGES_A_RUN pages is rendered, then its files are written."""
+    """Each run of PAGES_A_RUN pages is rendered, then its files are written. The archive,
+    which lists every issue, comes first."""
     import bulletin_ssg.incremental as incremental
     from bulletin_ssg.staging import Stage
 
     steps: list[str] = []
+    urls: list[str] = []
     render_page, put = incremental.render_page, Stage.put
+
+    def render(env: object, page: Page, *args: object, **options: object) -> OutputFile:
+        steps.append("render")
+        urls.append(page.url)
+        return render_page(env, page, *args, **options)  # type: ignore[arg-type]
+
     monkeypatch.setattr(incremental, "PAGES_A_RUN", 4)
-    monkeypatch.setattr(
-        incremental, "render_page", lambda *a, **k: steps.append("render") or render_page(*a, **k)
-    )
+    monkeypatch.setattr(incremental, "render_page", render)
     monkeypatch.setattr(Stage, "put", lambda *a, **k: steps.append("write") or put(*a, **k))
     report = build_site(without_search(sample_site), tmp_path / "public", jobs=1, environ={})
-    runs = "".join(step[0] for step in steps if step in ("render", "write"))
+    runs = "".join(step[0] for step in steps)
     assert report.rendered > 8
     assert runs.startswith("rrrrwwwwrrrrwwww")
     assert runs.count("r") == runs.count("w") == report.rendered
+    assert urls[:3] == ["/archive/", "/", "/issues/2024-05-09/"]
 
 
 def test_reports_are_given_back_unchanged(sample_site: Path, tmp_path: Path) -> None:

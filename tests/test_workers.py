@@ -49,9 +49,33 @@ def test_results_come_back_in_order_from_several_processes() -> None:
     assert [square for square, _ in results] == [item * item for item in ITEMS]  # type: ignore[misc]
     pids = [pid for _, pid in results]  # type: ignore[misc]
     assert len(set(pids)) == 3
-    size = -(-len(ITEMS) // (3 * workers.QUEUED_CHUNKS_PER_JOB))
+    size = workers.batch_size(len(ITEMS), 3)
     changes = [index for index in range(1, len(pids)) if pids[index] != pids[index - 1]]
     assert all(index % size == 0 for index in changes)  # each batch is one process's
+
+
+@pytest.mark.parametrize(
+    ("count", "jobs", "most", "size"),
+    [
+        (1000, 3, 256, 11),  # some 32 batches a process
+        (10_000, 2, 256, 157),
+        (100_000, 2, 256, 256),  # no batch holds more than `most` items
+        (10_000_000, 2, 256, 2442),  # unless the queue would hold more than QUEUE_LIMIT
+        (3, 2, 256, 1),
+        (1000, 2, 4, 4),
+    ],
+)
+def test_batch_size(count: int, jobs: int, most: int, size: int) -> None:
+    assert workers.batch_size(count, jobs, most) == size
+    assert -(-count // size) <= workers.QUEUE_LIMIT
+
+
+def test_batches_hold_at_most_the_items_asked() -> None:
+    results = fork_map(slow_here(lambda item: (item, os.getpid())), ITEMS, 2, most=5)
+    pids = [pid for _, pid in results]  # type: ignore[misc]
+    changes = [index for index in range(1, len(pids)) if pids[index] != pids[index - 1]]
+    assert changes and all(index % 5 == 0 for index in changes)
+    assert [item for item, _ in results] == ITEMS  # type: ignore[misc]
 
 
 def fail_at(*bad: int) -> object:
@@ -148,7 +172,7 @@ def test_progress_is_told_as_items_get_done() -> None:
 def test_progress_is_told_of_the_batches_any_process_took() -> None:
     """Batches are taken in order: when this process takes one, all before it are taken."""
     told: list[int] = []
-    size = -(-len(ITEMS) // (2 * workers.QUEUED_CHUNKS_PER_JOB))
+    size = workers.batch_size(len(ITEMS), 2)
     fork_map(slow_here(lambda item: item), ITEMS, 2, told.append)
     assert told == sorted(told)
     assert told and all(count % size == 0 and count < len(ITEMS) for count in told)

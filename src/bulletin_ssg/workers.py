@@ -71,8 +71,7 @@ class Workers:
         if self.jobs == 1 or len(items) < POOL_THRESHOLD:
             return function(make(list(items)))
         if self._pool is None and can_fork():
-            batches = min(QUEUE_LIMIT, self.jobs * QUEUED_CHUNKS_PER_JOB)
-            size = max(1, -(-len(items) // batches))
+            size = batch_size(len(items), self.jobs)
             chunks = [list(items[i : i + size]) for i in range(0, len(items), size)]
             done = queue_map(lambda chunk: function(make(chunk)), chunks, self.jobs)
             return [result for results in done for result in results]
@@ -103,11 +102,23 @@ class Workers:
 QUEUED_CHUNKS_PER_JOB = 32
 #: At most this many items go through queue_map's pipe (4 bytes each: it holds them all).
 QUEUE_LIMIT = 4096
+#: Items a batch holds at most, unless QUEUE_LIMIT needs more: a batch taken last holds up
+#: the end of the work (256 articles are some 30 ms of Markdown).
+MOST_A_BATCH = 256
 _NUMBER = struct.Struct("<I")
 
 #: Below this many items fork_map runs in this process (forking costs a few milliseconds per
 #: child, and sending results back a little per item).
 FORK_THRESHOLD = 500
+
+
+def batch_size(count: int, jobs: int, most: int = MOST_A_BATCH) -> int:
+    """Items a batch, for `count` items that `jobs` processes take batch by batch: some
+    QUEUED_CHUNKS_PER_JOB batches a process, at most `most` items a batch (more batches for
+    more items, so that all processes still end about together), at most QUEUE_LIMIT batches.
+    """
+    size = min(most, -(-count // (jobs * QUEUED_CHUNKS_PER_JOB)))
+    return max(1, size, -(-count // QUEUE_LIMIT))
 
 
 def can_fork() -> bool:
@@ -123,6 +134,7 @@ def fork_map(
     progress: Callable[[int], None] | None = None,
     *,
     minimum: int | None = None,
+    most: int = MOST_A_BATCH,
     meanwhile: Callable[[], None] | None = None,
 ) -> list[R]:
     """`function` over `items` in batches that this process and `jobs - 1` forked children
@@ -131,15 +143,16 @@ def fork_map(
     (nothing is pickled on the way out) and send each batch's results back at once. Results
     are in the order of `items`; the first exception in that order is raised. `progress(done)`
     is told now and then about how many items are done. Fewer than `minimum` items stay in
-    this process (default FORK_THRESHOLD). `meanwhile()` is run here once the children are
-    at work (the children take more batches while it runs).
+    this process (default FORK_THRESHOLD); a batch holds at most `most` items
+    (`batch_size`). `meanwhile()` is run here once the children are at work (the children
+    take more batches while it runs).
     """
     minimum = FORK_THRESHOLD if minimum is None else minimum
     if jobs <= 1 or len(items) < max(2, minimum) or not can_fork():
         if meanwhile is not None:
             meanwhile()
         return _counted(function, items, progress)
-    size = -(-len(items) // min(QUEUE_LIMIT, jobs * QUEUED_CHUNKS_PER_JOB))
+    size = batch_size(len(items), jobs, most)
     batches = [items[start : start + size] for start in range(0, len(items), size)]
 
     def work(batch: Sequence[T]) -> list[R]:
