@@ -166,3 +166,24 @@ def test_other_flavours_name_the_same_sections() -> None:
         if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "SECTION_TITLES"
     )
     assert pelican == wanted
+
+
+def test_scale_script_builds_both_corpora_and_saves_the_ratio(tmp_path: Path) -> None:
+    """bench/scale.py end to end on small corpora: rounds of small, large, small."""
+    import json
+    import subprocess
+
+    saved = tmp_path / "scale.json"
+    done = subprocess.run(
+        [sys.executable, REPO / "bench" / "scale.py", "--articles", "20", "--factor", "3",
+         "--rounds", "1", "--quiet-wait", "0", "--work", tmp_path / "work", "--json", saved],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    results = json.loads(saved.read_text(encoding="utf-8"))
+    assert results["articles"] == {"small": 20, "large": 60}
+    assert [len(results["builds"][name]["samples"]) for name in ("small", "large")] == [2, 1]
+    large, small = (results["builds"][name]["median"]["wall"] for name in ("large", "small"))
+    assert results["ratio"] == round(large / small, 3)
+    assert f"ratio {results['ratio']:.2f}" in done.stdout
+    assert not (tmp_path / "work" / "trash").exists()
