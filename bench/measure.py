@@ -145,8 +145,8 @@ def measure(
     """Run `command` to completion with output to `log`; raise CommandFailed on a non-zero exit.
 
     Without `tree_memory` the process tree is not sampled (its RSS is then the largest
-    process's, its PSS 0): reading a large process's PSS walks its page tables, which at 1.4 GB costs the machine
-    more CPU than it leaves out of the figures.
+    process's, its PSS 0): reading a large process's PSS walks its page tables, which at
+    1.4 GB costs the machine more CPU than it leaves out of the figures.
     """
     with log.open("ab") as out:
         out.write(f"$ {' '.join(str(c) for c in command)}\n".encode())
