@@ -304,6 +304,21 @@ def test_later_raises_the_childs_error_and_close_stops_a_child_not_asked() -> No
         os.waitpid(child[0], os.WNOHANG)  # reaped already
 
 
+def test_a_later_whose_child_dies_says_how_it_ended() -> None:
+    parent = os.getpid()
+
+    def die_in_the_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 0
+
+    with (
+        pytest.raises(RuntimeError, match="no result from the child: it ended with status 3"),
+        workers.Later(die_in_the_child) as later,
+    ):
+        later.result()
+
+
 def test_a_result_a_child_cannot_send_back_is_an_error_naming_it() -> None:
     parent = os.getpid()
 

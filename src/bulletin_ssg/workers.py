@@ -166,10 +166,6 @@ def fork_map(
     return [result for results in done for result in results]
 
 
-#: A share's results, and the exception that stopped it (after those results), if any.
-Share = tuple[list[R], BaseException | None]
-
-
 def queue_map(
     function: Callable[[T], R],
     items: Sequence[T],
@@ -284,7 +280,7 @@ class Later(Generic[R]):
 
     def __init__(self, function: Callable[[], R]) -> None:
         self._function = function
-        self._child = _fork(lambda _: function(), [None]) if can_fork() else None
+        self._child = _spooled_fork(_run_once(function)) if can_fork() else None
         self._status: int | None = None  #: the child's, once it has ended
 
     def __enter__(self) -> Later[R]:
@@ -305,20 +301,22 @@ class Later(Generic[R]):
     def result(self) -> R:
         if self._child is None:
             return self._function()
-        pid, spool, expected = self._child
+        pid, spool = self._child
         self._child = None
         status = self._status if self._status is not None else os.waitpid(pid, 0)[1]
         with spool:
             spool.seek(0)
-            share: Share[R] = _read_results(spool, expected, status)
-        values, error = share
-        if not values:
-            raise error if error is not None else RuntimeError("no result from the child")
-        return values[0]
+            kind, value = _taken_by_child(spool).get(0, ("missing", None))
+        if kind == "ok":
+            return value  # type: ignore[no-any-return]
+        if kind == "error":
+            raise value
+        code = os.waitstatus_to_exitcode(status)
+        raise RuntimeError(f"no result from the child: it ended with status {code}")
 
     def close(self) -> None:
         if self._child is not None:
-            pid, spool, _ = self._child
+            pid, spool = self._child
             self._child = None
             if self._status is None:
                 _stop(pid, spool)
@@ -336,12 +334,6 @@ def _counted(
         if progress is not None:
             progress(number)
     return results
-
-
-def _fork(function: Callable[[T], R], chunk: Sequence[T]) -> tuple[int, IO[bytes], int] | None:
-    """A child doing `chunk`, with its file; None if no file or process could be made."""
-    forked = _spooled_fork(lambda spool: _child(function, chunk, spool))
-    return None if forked is None else (*forked, len(chunk))
 
 
 def _spooled_fork(run: Callable[[IO[bytes]], NoReturn]) -> tuple[int, IO[bytes]] | None:
@@ -381,40 +373,17 @@ def _stop(pid: int, spool: IO[bytes]) -> None:
     os.waitpid(pid, 0)
 
 
-def _read_results(spool: IO[bytes], expected: int, status: int) -> Share[R]:
-    """A child's results from its file, and the exception it stopped at, if it did."""
-    values: list[R] = []
-    while True:
+def _run_once(function: Callable[[], R]) -> Callable[[IO[bytes]], NoReturn]:
+    """What a Later's child runs: `function()`'s outcome, as item 0, into its file."""
+
+    def outcome() -> Iterator[Taken]:
         try:
-            _, (kind, value) = pickle.load(spool)
-        except EOFError:
-            break
-        if kind == "error":
-            return values, value
-        values.append(value)
-    if status != 0 or len(values) != expected:
-        found = len(values)
-        return values, RuntimeError(
-            f"a worker process ended with status {status}, {found} of {expected}"
-        )
-    return values, None
-
-
-def _child(function: Callable[[T], R], chunk: Sequence[T], spool: IO[bytes]) -> NoReturn:
-    """Run in a forked child: each result (or the first exception) into `spool`, then exit."""
-    _outcomes_into(_worked(function, chunk), spool)
-
-
-def _worked(function: Callable[[T], R], items: Sequence[T]) -> Iterator[Taken]:
-    """Each item's number and outcome, in order, up to the first exception."""
-    for number, item in enumerate(items):
-        try:
-            outcome: tuple[str, object] = ("ok", function(item))
+            done: tuple[str, object] = ("ok", function())
         except BaseException as exc:
-            outcome = ("error", exc)
-        yield number, outcome
-        if outcome[0] == "error":
-            return
+            done = ("error", exc)
+        yield 0, done
+
+    return lambda spool: _outcomes_into(outcome(), spool)
 
 
 def _outcomes_into(outcomes: Iterator[Taken], spool: IO[bytes]) -> NoReturn:
