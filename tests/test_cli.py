@@ -232,12 +232,15 @@ def test_the_program_exits_with_its_code_and_everything_said(
 def test_a_build_in_a_process_that_ends_with_it_keeps_its_state_and_leaves_cycles(
     sample_site: Path, tmp_path: Path
 ) -> None:
-    """Under `run` (told by its `Ending`), a build's state is kept for the end, not freed,
-    and the collector stays off; a build from a caller that goes on leaves both alone."""
+    """Under `run` (told by its `Ending`), a build's state and what it made (the site, its
+    pages) are kept for the end, not freed, and the collector stays off; a build from a caller
+    that goes on leaves both alone."""
     import gc
 
+    from bulletin_ssg.build import Loaded
     from bulletin_ssg.buildstate import BuildState
     from bulletin_ssg.cli import Ending
+    from bulletin_ssg.incremental import PagePlan
 
     ending = Ending()
     try:
@@ -246,7 +249,10 @@ def test_a_build_in_a_process_that_ends_with_it_keeps_its_state_and_leaves_cycle
         assert not gc.isenabled()
     finally:
         gc.enable()
-    assert [type(kept) for kept in ending.kept] == [BuildState]
+    assert type(ending.kept[0]) is BuildState
+    loaded = [kept for kept in ending.kept if isinstance(kept, Loaded)]
+    assert len(loaded) == 1 and len(loaded[0].site.articles) == 6
+    assert any(isinstance(kept, PagePlan) and kept.rendered for kept in ending.kept)
     built = CliRunner().invoke(main, ["build", "-s", str(sample_site), "-d", str(tmp_path / "b")])
     assert built.exit_code == 0
     assert gc.isenabled()

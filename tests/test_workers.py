@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -98,16 +99,72 @@ def fail_at(*bad: int) -> object:
     ],
     ids=["two-in-a-child", "two-in-a-child-late", "one-in-a-child", "child-first", "here-first"],
 )
+@pytest.mark.parametrize("own_arena", [False, True], ids=["main-thread", "own-thread"])
 def test_the_first_error_in_item_order_is_raised_with_its_location(
-    bad: tuple[int, ...], first: int | None
+    bad: tuple[int, ...], first: int | None, own_arena: bool
 ) -> None:
     expected = first if first is not None else bad[0]
     with pytest.raises(LayoutError) as raised:
-        fork_map(fail_at(*bad), ITEMS, 2)  # type: ignore[arg-type]
+        fork_map(fail_at(*bad), ITEMS, 2, own_arena=own_arena)  # type: ignore[arg-type]
     assert (raised.value.message, raised.value.location) == (
         f"page {expected}",
         Location("layouts/base.html", expected),
     )
+
+
+def _where() -> tuple[int, str, bool]:
+    """This process, and the name of the thread running here and whether it is the main one."""
+    thread = threading.current_thread()
+    return os.getpid(), thread.name, thread is threading.main_thread()
+
+
+def test_with_an_arena_of_its_own_each_process_works_in_a_new_thread() -> None:
+    """`own_arena`: every item is worked in a thread that is not its process's main thread
+    (glibc gives such a thread a malloc arena of its own); results come back in order, and no
+    thread is left running."""
+    threads = threading.active_count()
+    results = fork_map(slow_here(lambda item: (item, *_where())), ITEMS, 2, own_arena=True)
+    assert [item for item, *_ in results] == ITEMS  # type: ignore[misc]
+    assert len({pid for _, pid, _, _ in results}) == 2  # type: ignore[misc]
+    assert {(name, main) for _, _, name, main in results} == {("bulletin-worker", False)}  # type: ignore[misc]
+    assert threading.active_count() == threads
+    here = fork_map(lambda item: _where(), ITEMS, 2)
+    assert {(name, main) for _, name, main in here} == {("MainThread", True)}
+
+
+def test_interrupted_while_its_thread_works_this_process_stops_it_and_the_children(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C reaches the main thread, waiting for the one working: that one is told to stop
+    after its item, waited for, and the interrupt goes on up; the children are stopped."""
+    parent = os.getpid()
+    real_fork = os.fork
+    children: list[int] = []
+
+    def fork() -> int:
+        pid = real_fork()
+        children.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    worked: list[int] = []
+    threads = threading.active_count()
+
+    def work(item: int) -> int:
+        if os.getpid() == parent:
+            worked.append(item)
+            if len(worked) == 3:
+                os.kill(parent, signal.SIGINT)
+                time.sleep(0.05)  # the main thread takes the signal meanwhile
+        return item
+
+    with pytest.raises(KeyboardInterrupt):
+        fork_map(slow_here(work), ITEMS, 2, most=1, own_arena=True)
+    assert 3 <= len(worked) <= 4  # its item done, perhaps one more taken before the stop
+    assert threading.active_count() == threads
+    assert len(children) == 1
+    with pytest.raises(ChildProcessError):  # the child was stopped and reaped
+        os.waitpid(children[0], os.WNOHANG)
 
 
 def test_small_batches_and_one_job_stay_in_this_process() -> None:

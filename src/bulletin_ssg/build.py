@@ -85,6 +85,7 @@ def build_site(
     progress: Progress | None = None,
     state: BuildState | None = None,
     listing: Later[Listing] | None = None,
+    keep: list[object] | None = None,
 ) -> BuildReport:
     """Build the site at `root` into `out_dir` (default root/public), all or nothing.
 
@@ -93,12 +94,14 @@ def build_site(
     unchanged, and only changed files are written; the output is the same bytes either way.
     `state` carries the cache in memory from one build to the next (the dev server).
     `listing` is a scan of root/content/ (`listing.scan`) already under way elsewhere.
+    What the build made (the site, its pages) is put in `keep` rather than freed on return,
+    for a caller about to end: freeing 100,000 articles' objects one by one takes 0.4 s.
     """
     with _collector_paused():
         return _build(
             root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
             today=today, environ=environ, jobs=jobs, cache=cache, progress=progress, state=state,
-            listing=listing,
+            listing=listing, keep=keep,
         )  # fmt: skip
 
 
@@ -131,6 +134,7 @@ def _build(
     progress: Progress | None,
     state: BuildState | None,
     listing: Later[Listing] | None,
+    keep: list[object] | None,
 ) -> BuildReport:
     out_dir = out_dir if out_dir is not None else root / OUTPUT_DIR
     environ = os.environ if environ is None else environ
@@ -248,6 +252,8 @@ def _build(
     )
     state.published(out_dir, inputs, publication.manifest, report, pages=plan.index)
     state.save_layouts()
+    if keep is not None:
+        keep.extend((inputs, loaded, plan, feeds, index, publication, verified))
     return report
 
 

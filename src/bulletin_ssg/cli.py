@@ -143,10 +143,12 @@ def build(
         from .buildstate import BuildState
 
         state = BuildState(root, enabled=not no_cache)
+        kept = None
         if isinstance(ending, Ending):
             # Out once built: the site need not be freed, nor searched for cycles (with the
             # collector back on, the first collection walked every object the build made).
             ending.kept.append(state)
+            kept = ending.kept
             gc.disable()
         started = time.perf_counter()
         bar = ProgressBar(started) if sys.stderr.isatty() else None
@@ -154,6 +156,7 @@ def build(
             report = build_site(
                 root, out_dir, drafts=drafts, future=future, base_url=base_url, strict=strict,
                 jobs=jobs, cache=not no_cache, progress=bar, listing=listing, state=state,
+                keep=kept,
             )  # fmt: skip
         except SiteError as exc:
             if bar is not None:

@@ -228,9 +228,12 @@ def plan_pages(
     order = sorted(todo, key=lambda number: chosen[number].kind != "archive")
     runs = [order[start : start + PAGES_A_RUN] for start in range(0, len(order), PAGES_A_RUN)]
     fewest = -(-workers.FORK_THRESHOLD // PAGES_A_RUN)  # runs worth forking for
+    # Each process renders in a thread of its own, whose page strings come from a malloc
+    # arena of its own (workers.queue_map).
     worked = workers.fork_map(
-        work_run, runs, jobs, progress, minimum=fewest, most=RUNS_A_BATCH, meanwhile=later
-    )
+        work_run, runs, jobs, progress,
+        minimum=fewest, most=RUNS_A_BATCH, meanwhile=later, own_arena=True,
+    )  # fmt: skip
     done = dict(zip(order, (page for run in worked for page in run), strict=True))
     rendered: list[OutputFile | Staged] = []
     kept: list[str] = []
