@@ -4,7 +4,8 @@ Builds both corpora (bench/corpus.py, bulletin flavour) with `bulletin build --n
 new folders, in rounds of small, large, small, and prints the medians and their ratio. Outputs
 are moved aside and deleted only at the end, as in run.py. With --fresh-fs each build writes
 into an ext4 file system made for it (a loop-mounted image; needs root), so that what the disk
-went through before (files deleted minutes ago, a fragmented inode table) is left out.
+went through before (files deleted minutes ago, a fragmented inode table) is left out; with
+--tmpfs into a new tmpfs (memory), which leaves the disk out altogether.
 """
 
 from __future__ import annotations
@@ -29,16 +30,22 @@ MKFS = ["mkfs.ext4", "-q", "-F", "-J", "size=1024", "-E", "lazy_itable_init=0,la
 
 
 class FreshFs:
-    """A new ext4 file system at `mount` for each build, in a sparse image of `size`."""
+    """A new file system at `mount` for each build: ext4 in a sparse image of `size`, or with
+    `memory` a tmpfs of at most `size`."""
 
-    def __init__(self, work: Path, size: str) -> None:
+    def __init__(self, work: Path, size: str, *, memory: bool = False) -> None:
         self.image = work / "fs.img"
         self.mount = work / "fresh"
         self.size = size
+        self.memory = memory
 
     def make(self) -> Path:
         self.drop()
         self.mount.mkdir(exist_ok=True)
+        if self.memory:
+            options = f"size={self.size}"
+            subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", self.mount], check=True)
+            return self.mount
         subprocess.run(["truncate", "-s", self.size, self.image], check=True)
         subprocess.run([*MKFS, self.image], check=True)
         subprocess.run(["mount", "-o", "loop", self.image, self.mount], check=True)
@@ -63,7 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--factor", type=int, default=10, help="the larger one, times [10]")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of small, large, small [2]")
     parser.add_argument("--work", type=Path, help="corpora and outputs [a new temporary folder]")
-    parser.add_argument("--fresh-fs", metavar="SIZE", help="build into a new ext4 of SIZE (12G)")
+    places = parser.add_mutually_exclusive_group()
+    places.add_argument("--fresh-fs", metavar="SIZE", help="build into a new ext4 of SIZE (12G)")
+    places.add_argument("--tmpfs", metavar="SIZE", help="build into a new tmpfs of SIZE (8G)")
     parser.add_argument("--quiet-wait", type=float, default=30, help="see run.py [30]")
     parser.add_argument("--json", type=Path, help="also save the results here")
     parser.add_argument("--label", help="what bulletin is, for the JSON (e.g. the commit)")
@@ -81,7 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                  "--flavour", "bulletin", "--force"],
                 check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
-    fresh = FreshFs(work, args.fresh_fs) if args.fresh_fs else None
+    fresh = None
+    if args.fresh_fs or args.tmpfs:
+        fresh = FreshFs(work, args.fresh_fs or args.tmpfs, memory=bool(args.tmpfs))
     trash = work / "trash"
     samples: dict[str, list[Sample]] = {"small": [], "large": []}
     try:
@@ -122,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "bench_revision": git_revision(),
             "machine": machine(work),
             "fresh_fs": args.fresh_fs,
+            "tmpfs": args.tmpfs,
             "articles": sizes,
             "builds": {name: as_json(samples[name]) for name in samples},
             "ratio": round(ratio, 3),
