@@ -149,17 +149,29 @@ def test_interrupted_while_its_thread_works_this_process_stops_it_and_the_childr
     monkeypatch.setattr(os, "fork", fork)
     worked: list[int] = []
     threads = threading.active_count()
+    taken = threading.Event()
+
+    def interrupt(signum: int, frame: object) -> None:
+        taken.set()
+        raise KeyboardInterrupt
+
+    # A signal of its own that interrupts as Ctrl-C does, the test runner's left alone.
+    previous = signal.signal(signal.SIGUSR1, interrupt)
 
     def work(item: int) -> int:
         if os.getpid() == parent:
             worked.append(item)
             if len(worked) == 3:
-                os.kill(parent, signal.SIGINT)
-                time.sleep(0.05)  # the main thread takes the signal meanwhile
+                os.kill(parent, signal.SIGUSR1)
+                assert taken.wait(10)  # the main thread took the signal, as with Ctrl-C
+                time.sleep(0.05)  # and the item goes on a while: it is waited for
         return item
 
-    with pytest.raises(KeyboardInterrupt):
-        fork_map(slow_here(work), ITEMS, 2, most=1, own_arena=True)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fork_map(slow_here(work), ITEMS, 2, most=1, own_arena=True)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
     assert 3 <= len(worked) <= 4  # its item done, perhaps one more taken before the stop
     assert threading.active_count() == threads
     assert len(children) == 1
