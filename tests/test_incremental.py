@@ -17,6 +17,7 @@ from bulletin_ssg.cache import CACHE_DIR
 from bulletin_ssg.errors import BuildFailed, LayoutError
 from bulletin_ssg.incremental import site_frame
 from bulletin_ssg.model import OutputFile, Site
+from bulletin_ssg.pages import PageSpec
 from bulletin_ssg.pagevalues import Page
 from bulletin_ssg.sitefiles import theme_dir
 
@@ -364,6 +365,31 @@ def test_no_cache_reads_and_writes_no_cache(sample_site: Path, tmp_path: Path) -
     shutil.rmtree(site / CACHE_DIR, ignore_errors=True)  # a copy may bring one along
     build_site(site, tmp_path / "public", cache=False, environ={})
     assert not (site / CACHE_DIR).exists()
+
+
+def test_a_build_that_keeps_nothing_fingerprints_no_page(
+    sample_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the cache no page is fingerprinted (nothing would keep the marks); the pages
+    are those of a build that fingerprints every one."""
+    import bulletin_ssg.incremental as incremental
+
+    site = without_search(sample_site)
+    fingerprinted: list[str] = []
+    page_fingerprint = incremental.page_fingerprint
+
+    def noted(uses: object, spec: PageSpec, *args: object) -> object:
+        fingerprinted.append(spec.url)
+        return page_fingerprint(uses, spec, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(incremental, "page_fingerprint", noted)
+    cached = build_site(site, tmp_path / "cached", environ={})
+    assert len(fingerprinted) == cached.pages
+    fingerprinted.clear()
+    anew = build_site(site, tmp_path / "anew", cache=False, environ={})
+    assert fingerprinted == []
+    assert anew.rendered == anew.pages == cached.pages
+    assert snapshot(tmp_path / "anew") == snapshot(tmp_path / "cached")
 
 
 def write_many(site: Path, count: int) -> None:

@@ -212,6 +212,7 @@ def _build(
             previous=previous if isinstance(previous, PageIndex) else None,
             uses=layouts.uses,  # type: ignore[arg-type]
             jobs=workers.jobs, stage=stage,
+            fingerprinted=state.enabled,  # marks that nothing would keep are not worked out
         )  # fmt: skip
         feeds, kept_feeds, feed_marks = feed_outputs(
             site, zip(content.articles, content.fingerprints, strict=True), inputs.layouts,

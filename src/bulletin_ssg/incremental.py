@@ -138,13 +138,16 @@ def plan_pages(
     uses: dict[str, LayoutUses] | None = None,
     jobs: int = 1,
     stage: Stage | None = None,
+    fingerprinted: bool = True,
 ) -> PagePlan:
     """Render the pages whose fingerprint differs from the one they were published with.
 
     `seeds` are the articles with their fingerprints (from their records); `previous` is the
     page index of the last build into the same folder; `uses` what each layout reads, as far
     as known (filled in here). With `jobs` > 1 many pages render in forked processes. With a
-    `stage`, each page is written into it by the process that rendered it.
+    `stage`, each page is written into it by the process that rendered it. Without
+    `fingerprinted` (a build that remembers nothing: no `previous`, nothing trusted) no page
+    is fingerprinted, each is rendered, and the index has empty marks and no readers.
     """
     seeds = list(seeds)
     articles = [article for article, _ in seeds]
@@ -171,7 +174,7 @@ def plan_pages(
     known = same_shape.marks if same_shape is not None else None
     affected = same_shape.affected(digests) if same_shape is not None else set()
     fingerprints = Fingerprints()
-    for number, (article, digest) in enumerate(seeds):
+    for number, (article, digest) in enumerate(seeds if fingerprinted else ()):
         fingerprints.known(article, digest, number)
     common = fingerprints.of(site_inputs(site))
     uses = uses if uses is not None else {}
@@ -191,12 +194,14 @@ def plan_pages(
         rendered unless the one published with that mark can stay."""
         spec = chosen[number]
         reach: Reach | None = None
-        if known is not None and number not in affected:
+        if not fingerprinted:
+            mark = b""
+        elif known is not None and number not in affected:
             mark = known[number]
         else:
             mark, reach = page_fingerprint(uses[spec.layout], spec, fingerprints, base, common)
         old = trusted.get(paths[number])
-        if old is not None and old.mark == mark:
+        if mark and old is not None and old.mark == mark:
             return mark, reach, None
         page, values, origin = spec.build()
         return mark, reach, render_page(env, page, values, origin, root=root)
@@ -209,7 +214,7 @@ def plan_pages(
             return list(done)
         return [(m, r, None if page is None else stage.put(page)) for m, r, page in done]
 
-    for number in todo:  # before any fork, so that every process has them
+    for number in todo if fingerprinted else ():  # before any fork: every process has them
         if chosen[number].layout not in uses:
             uses[chosen[number].layout] = layout_uses(env, chosen[number].layout)
     tell("pages", 0, len(todo))
@@ -222,7 +227,7 @@ def plan_pages(
     def shape_meanwhile() -> None:
         shaped.append(site_shape(site, articles, base))
 
-    later = shape_meanwhile if same_shape is None and not shape else None
+    later = shape_meanwhile if fingerprinted and same_shape is None and not shape else None
     # The archive lists every issue (some 0.1 s at 100,000 articles): worked first, so that
     # the process that takes it is not left working on it after all the others are done.
     order = sorted(todo, key=lambda number: chosen[number].kind != "archive")
@@ -255,7 +260,8 @@ def plan_pages(
             for reached in reach or ():
                 (always if reached == READS_ANY else readers[reached]).append(number)
         index = PageIndex(
-            shape=shape or shaped[0], frame=frame, places=b"".join(map(place_of, articles)),
+            shape=shape or (shaped[0] if shaped else b""), frame=frame,
+            places=b"".join(map(place_of, articles)),
             paths=paths, marks=tuple(marks), sources=sources, digests=digests,
             readers=tuple(array("I", pages).tobytes() for pages in readers),
             always=array("I", always).tobytes(),
