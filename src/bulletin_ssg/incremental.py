@@ -190,8 +190,9 @@ def plan_pages(
     chosen = specs if specs is not None else some_page_specs(site, set(todo))
 
     def work(number: int) -> tuple[bytes, Reach | None, OutputFile | None]:
-        """The page's mark, what it reached (None when its mark was known), and the page
-        rendered unless the one published with that mark can stay."""
+        """The page's mark (empty when not `fingerprinted`), what it reached (None when its
+        mark was known or not worked out), and the page rendered unless the one published
+        with that mark can stay."""
         spec = chosen[number]
         reach: Reach | None = None
         if not fingerprinted:
