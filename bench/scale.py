@@ -1,11 +1,13 @@
 """The scale target: bulletin's clean build of a corpus ten times larger, against the smaller one.
 
 Builds both corpora (bench/corpus.py, bulletin flavour) with `bulletin build --no-cache` into
-new folders, in rounds of small, large, small, and prints the medians and their ratio. Outputs
-are moved aside and deleted only at the end, as in run.py. With --fresh-fs each build writes
-into an ext4 file system made for it (a loop-mounted image; needs root), so that what the disk
-went through before (files deleted minutes ago, a fragmented inode table) is left out; with
---tmpfs into a new tmpfs (memory), which leaves the disk out altogether.
+new folders, in rounds of small, large, small, and prints the medians and their ratio. With
+`--tool hugo` Hugo builds its flavour of the corpora instead, to see how the same work scales
+on the machine with another tool. Outputs are moved aside and deleted only at the end, as in
+run.py. With --fresh-fs each build writes into an ext4 file system made for it (a
+loop-mounted image; needs root), so that what the disk went through before (files deleted
+minutes ago, a fragmented inode table) is left out; with --tmpfs into a new tmpfs (memory),
+which leaves the disk out altogether.
 """
 
 from __future__ import annotations
@@ -17,12 +19,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from measure import CommandFailed, Sample, machine, measure, median, wait_for_quiet
-from run import BENCH, as_json, bulletin_command, git_revision
+from run import (
+    BENCH,
+    as_json,
+    bulletin_command,
+    first_line,
+    git_revision,
+    hugo_binary,
+    tools_python,
+)
 
 #: A journal as large as a big disk's (1 GB above 128 GB), and inode tables written at once
 #: (not by a kernel thread during the builds).
@@ -57,10 +67,30 @@ class FreshFs:
         self.image.unlink(missing_ok=True)
 
 
-def build(root: Path, out: Path, log: Path, quiet_wait: float) -> Sample:
+#: What --tool can be; each builds the corpus flavour of its name.
+TOOLS = ("bulletin", "hugo")
+
+
+def build_commands(tool: str, work: Path) -> tuple[Callable[[Path, Path], list[str | Path]], str]:
+    """A clean build's command line for (corpus, output folder), and the tool's version."""
+    if tool == "hugo":
+        hugo = hugo_binary(tools_python())
+        cache = work / "hugo-cache"  # as run.py; minimal layouts leave nothing in it
+        return (
+            lambda root, out: [hugo, "--source", root, "--destination", out, "--cacheDir", cache,
+                               "--quiet"],
+            first_line([hugo, "version"]),
+        )  # fmt: skip
+    bulletin = bulletin_command()
+    return (
+        lambda root, out: [*bulletin, "build", "-s", root, "-d", out, "--no-cache"],
+        first_line([*bulletin, "--version"]),
+    )
+
+
+def build(command: list[str | Path], log: Path, quiet_wait: float) -> Sample:
     os.sync()
     wait_for_quiet(quiet_wait)
-    command = [*bulletin_command(), "build", "-s", root, "-d", out, "--no-cache"]
     return measure(command, log=log, tree_memory=False)  # time only: see measure()
 
 
@@ -76,20 +106,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quiet-wait", type=float, default=30, help="see run.py [30]")
     parser.add_argument("--json", type=Path, help="also save the results here")
     parser.add_argument("--label", help="what bulletin is, for the JSON (e.g. the commit)")
+    parser.add_argument("--tool", choices=TOOLS, default="bulletin", help="what builds [bulletin]")
     args = parser.parse_args(argv)
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed tools run (see run.py)
     work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = {"small": args.articles, "large": args.articles * args.factor}
-    roots = {name: work / f"corpus-{count}" for name, count in sizes.items()}
+    flavour = "" if args.tool == "bulletin" else f"{args.tool}-"
+    roots = {name: work / f"corpus-{flavour}{count}" for name, count in sizes.items()}
     for name, count in sizes.items():
-        if not (roots[name] / "site.yaml").is_file():
+        if not (roots[name] / ".bench-corpus").is_file():
             print(f"making the corpus of {count} articles ...", flush=True)
             subprocess.run(
                 [sys.executable, BENCH / "corpus.py", roots[name], "--articles", str(count),
-                 "--flavour", "bulletin", "--force"],
+                 "--flavour", args.tool, "--force"],
                 check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
+    command, version = build_commands(args.tool, work)
     fresh = None
     if args.fresh_fs or args.tmpfs:
         fresh = FreshFs(work, args.fresh_fs or args.tmpfs, memory=bool(args.tmpfs))
@@ -105,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if out.exists():
                         trash.mkdir(exist_ok=True)
                         out.rename(trash / str(len(list(trash.iterdir()))))
-                sample = build(roots[name], out, work / "bulletin.log", args.quiet_wait)
+                log = work / f"{args.tool}.log"
+                sample = build(command(roots[name], out), log, args.quiet_wait)
                 samples[name].append(sample)
                 print(f"  round {round_no + 1} {sizes[name]:>7} articles {sample.wall:7.2f} s"
                       f"  (CPU {sample.cpu:.1f} s; others used {sample.others_cpu:.1f} CPU s)",
@@ -129,6 +163,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         results = {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tool": args.tool,
+            "version": version,
             "label": args.label,
             "bench_revision": git_revision(),
             "machine": machine(work),

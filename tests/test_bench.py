@@ -182,6 +182,7 @@ def test_scale_script_builds_both_corpora_and_saves_the_ratio(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     results = json.loads(saved.read_text(encoding="utf-8"))
     assert results["articles"] == {"small": 20, "large": 60}
+    assert results["tool"] == "bulletin" and results["version"].startswith("bulletin")
     assert [len(results["builds"][name]["samples"]) for name in ("small", "large")] == [2, 1]
     large, small = (results["builds"][name]["median"]["wall"] for name in ("large", "small"))
     assert results["ratio"] == round(large / small, 3)
