@@ -7,6 +7,8 @@ knows nothing of the content tree's layout, caches or pools.
 from __future__ import annotations
 
 import hashlib
+import os
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +41,10 @@ ARTICLE_KEYS = frozenset(
         "draft",
     }
 )
+
+#: Files asked of the disk ahead of the one being split (`split_many`), at most; never more
+#: than a quarter of the descriptors the process may have open.
+READ_AHEAD = 256
 
 #: FrontMatter as plain values: (meta, key lines, body, body's first line).
 FrontWire = tuple[dict[str, Any], dict[str, int], str, int]
@@ -165,22 +171,53 @@ def decode(data: bytes, path: str) -> str:
         ) from exc
 
 
-def read_bytes(file: str, path: str) -> bytes:
+def read_bytes(file: str, path: str, opened: int | None = None) -> bytes:
+    """A file's bytes; `opened`, a descriptor of it already open, is read and closed instead."""
     try:
-        with open(file, "rb") as stream:
+        with open(file if opened is None else opened, "rb") as stream:
             return stream.read()
     except OSError as exc:
         raise ContentError(f"cannot read file: {exc.strerror}", Location(path)) from exc
+
+
+def asked_for(file: str) -> int | None:
+    """A descriptor of `file`, its bytes asked of the disk to be read in the background
+    (posix_fadvise WILLNEED); None where that cannot be done (the file is then opened when
+    read, and any error said then)."""
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is None:
+        return None
+    try:
+        opened = os.open(file, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        advise(opened, 0, 0, os.POSIX_FADV_WILLNEED)
+    except OSError:
+        pass  # only a hint
+    return opened
+
+
+def read_ahead() -> int:
+    """How many files `split_many` asks for ahead: READ_AHEAD, or a quarter of the process's
+    limit of open descriptors when that is lower (the rest are for everything else)."""
+    try:
+        import resource  # not on Windows, where nothing is asked ahead anyway
+    except ImportError:
+        return 1
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return READ_AHEAD if soft == resource.RLIM_INFINITY else max(1, min(READ_AHEAD, soft // 4))
 
 
 def front_to_wire(front: FrontMatter) -> FrontWire:
     return dict(front.meta), dict(front.key_lines), front.body, front.body_first_line
 
 
-def split_one(task: SplitTask) -> SplitOutcome:
-    """Read and split one file; every problem is returned, never raised."""
+def split_one(task: SplitTask, opened: int | None = None) -> SplitOutcome:
+    """Read and split one file (from `opened`, a descriptor of it, which is closed); every
+    problem is returned, never raised."""
     try:
-        data = read_bytes(task.file, task.path)
+        data = read_bytes(task.file, task.path, opened)
     except ContentError as exc:
         return SplitOutcome(path=task.path, digest=b"", front=None, problem=exc.to_diagnostic())
     digest = digest_of(data)
@@ -192,8 +229,22 @@ def split_one(task: SplitTask) -> SplitOutcome:
 
 
 def split_many(tasks: list[SplitTask]) -> list[SplitOutcome]:
-    """A worker's chunk of `split_one`, in the order given."""
-    return [split_one(task) for task in tasks]
+    """A worker's chunk of `split_one`, in the order given. The next READ_AHEAD files are
+    asked for before each is split, so that files not in memory are read from the disk while
+    the ones before them are split."""
+    outcomes: list[SplitOutcome] = []
+    ahead: deque[int | None] = deque()
+    window = read_ahead()
+    try:
+        for number, task in enumerate(tasks):
+            for later in tasks[number + len(ahead) : number + window]:
+                ahead.append(asked_for(later.file))
+            outcomes.append(split_one(task, ahead.popleft()))
+    finally:
+        for opened in ahead:
+            if opened is not None:
+                os.close(opened)
+    return outcomes
 
 
 def render_many(job: RenderJob) -> list[RenderOutcome]:
