@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bulletin_ssg import issuefolders
 from bulletin_ssg.errors import Diagnostic, Severity
 from bulletin_ssg.issuefolders import Articles, Walk, walk_issue_folders
 from bulletin_ssg.records import ArticleRecord
@@ -184,3 +185,35 @@ def test_sizes_and_mtimes_given_by_the_caller_are_used(make_site: MakeSite) -> N
     assert found(walked) == [("content/2024-01-04/a.md", "a", 7)]
     record = walked.issue_records[ISSUE_YAML]
     assert (record.size, record.mtime_ns) == (10, 2)
+
+
+def test_issue_yaml_files_to_read_are_asked_of_the_disk_first(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every issue.yaml the walk reads (new or changed) is asked for before the first is read;
+    one whose record still holds is not."""
+    root = make_site(
+        {
+            "content/2024-01-04/issue.yaml": "number: 1\n",
+            "content/2024-01-11/issue.yaml": "number: 2\n",
+            "content/2024-01-18/a.md": "---\ntitle: 无期号\n---\n",
+            "content/2024-01-25/issue.yaml": "number: 4\n",
+        }
+    )
+    kept = walk(root).issue_records
+    (root / "content/2024-01-25/issue.yaml").write_text("number: 44\n", encoding="utf-8")
+    previous = {path: kept[path] for path in kept if "01-11" in path or "01-25" in path}
+    events: list[str] = []
+    monkeypatch.setattr(issuefolders, "ask_for", lambda file: events.append("ask " + file))
+    read_bytes = issuefolders.read_bytes
+
+    def reading(file: str, path: str) -> bytes:
+        events.append("read " + file)
+        return read_bytes(file, path)
+
+    monkeypatch.setattr(issuefolders, "read_bytes", reading)
+    walked = walk(root, previous)
+    assert [i.number for i in walked.infos] == [1, 2, None, 44]
+    content = os.path.join(root, "content")
+    first, last = (f"{content}/{day}/issue.yaml" for day in ("2024-01-04", "2024-01-25"))
+    assert events == [f"ask {first}", f"ask {last}", f"read {first}", f"read {last}"]

@@ -32,6 +32,21 @@ def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
 
+@pytest.fixture
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files asked of the disk (posix_fadvise WILLNEED), in order."""
+    names: list[str] = []
+    advise = os.posix_fadvise
+
+    def recording(fd: int, offset: int, length: int, advice: int) -> None:
+        assert advice == os.POSIX_FADV_WILLNEED
+        names.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
+        advise(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", recording)
+    return names
+
+
 def test_a_batch_gives_what_each_file_gives_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -48,18 +63,10 @@ def test_a_batch_gives_what_each_file_gives_alone(
 
 @pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
 def test_the_next_files_are_asked_for_before_one_is_split(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, asked: list[str]
 ) -> None:
     monkeypatch.setattr(articles, "READ_AHEAD", 4)
     tasks = tasks_for(tmp_path, 10, broken=False)
-    asked: list[str] = []
-    advise = os.posix_fadvise
-
-    def recording(fd: int, offset: int, length: int, advice: int) -> None:
-        assert advice == os.POSIX_FADV_WILLNEED
-        asked.append(os.path.basename(os.readlink(f"/proc/self/fd/{fd}")))
-        advise(fd, offset, length, advice)
-
     seen: list[int] = []
     split = articles.split
 
@@ -67,7 +74,6 @@ def test_the_next_files_are_asked_for_before_one_is_split(
         seen.append(len(asked))
         return split(text, path)
 
-    monkeypatch.setattr(os, "posix_fadvise", recording)
     monkeypatch.setattr(articles, "split", counting)
     split_many(tasks)
     assert asked == [os.path.basename(task.file) for task in tasks]  # each once, in order
@@ -108,3 +114,14 @@ def test_files_asked_for_ahead_stay_within_the_descriptor_limit(
 ) -> None:
     monkeypatch.setattr(resource, "getrlimit", lambda _: (soft, resource.RLIM_INFINITY))
     assert articles.read_ahead() == expected
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd")
+@pytest.mark.skipif(not hasattr(os, "posix_fadvise"), reason="no posix_fadvise here")
+def test_asking_for_a_file_leaves_nothing_open(tmp_path: Path, asked: list[str]) -> None:
+    (tmp_path / "a.md").write_text(GOOD.format(n=1), encoding="utf-8")
+    before = open_descriptors()
+    articles.ask_for(str(tmp_path / "a.md"))
+    articles.ask_for(str(tmp_path / "missing.md"))  # nothing to ask for, and no error
+    assert asked == ["a.md"]
+    assert open_descriptors() == before

@@ -198,6 +198,13 @@ def asked_for(file: str) -> int | None:
     return opened
 
 
+def ask_for(file: str) -> None:
+    """Ask the disk to read `file` in the background (see `asked_for`)."""
+    opened = asked_for(file)
+    if opened is not None:
+        os.close(opened)
+
+
 def read_ahead() -> int:
     """How many files `split_many` asks for ahead: READ_AHEAD, or a quarter of the process's
     limit of open descriptors when that is lower (the rest are for everything else)."""

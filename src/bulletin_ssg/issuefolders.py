@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import fields
-from .articles import decode, digest_of, read_bytes
+from .articles import ask_for, decode, digest_of, read_bytes
 from .errors import ContentError, Diagnostic, Location, error, warning
 from .frontmatter import load_yaml_mapping
 from .links import CONTENT_DIR, issue_folder_date
@@ -83,10 +83,10 @@ def walk_issue_folders(
     issue_records: dict[str, ArticleRecord] = {}
     bundles: dict[str, list[str]] = {}
     # Strings and os.scandir, not pathlib: at 10,000 articles Path objects cost more than the walk.
-    for entry in _listing(content_dir):
+    entries = [entry for entry in _listing(content_dir) if not is_ignored(entry.name)]
+    ask_for_issue_files(entries, stats, previous)
+    for entry in entries:
         name = entry.name
-        if is_ignored(name):
-            continue
         rel = f"{CONTENT_DIR}/{name}"
         issue_date = issue_folder_date(name)
         if not entry.is_dir():
@@ -151,6 +151,25 @@ def _run(listed: list[str], rel: str, after: int) -> tuple[int, int]:
     return start, bisect_left(listed, end, start, min(near, len(listed)))
 
 
+def ask_for_issue_files(
+    entries: list[os.DirEntry[str]],
+    stats: Mapping[str, tuple[int, int]],
+    previous: Mapping[str, ArticleRecord],
+) -> None:
+    """Ask the disk for the issue.yaml of each of `entries` (content/'s) that is new or changed
+    since `previous`, all at once, so that those not in memory are read while the walk reads
+    the first ones."""
+    for entry in entries:
+        path = f"{CONTENT_DIR}/{entry.name}/{ISSUE_FILE}"
+        stat = stats.get(path)
+        if stat is not None and _changed(previous.get(path), stat):
+            ask_for(f"{entry.path}/{ISSUE_FILE}")
+
+
+def _changed(old: ArticleRecord | None, stat: tuple[int, int]) -> bool:
+    return old is None or (old.size, old.mtime_ns) != stat
+
+
 def read_issue_file(
     file: str, path: str, old: ArticleRecord | None, stat: tuple[int, int] | None
 ) -> ArticleRecord | None:
@@ -159,9 +178,9 @@ def read_issue_file(
     """
     if stat is None:
         return None
-    size, mtime_ns = stat
-    if old is not None and old.size == size and old.mtime_ns == mtime_ns:
+    if not _changed(old, stat):
         return old
+    size, mtime_ns = stat
     try:
         data = read_bytes(file, path)
         meta, lines = load_yaml_mapping(decode(data, path), path)
