@@ -112,8 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="bulletin-scale-"))
     work.mkdir(parents=True, exist_ok=True)
     sizes = {"small": args.articles, "large": args.articles * args.factor}
-    flavour = "" if args.tool == "bulletin" else f"{args.tool}-"
-    roots = {name: work / f"corpus-{flavour}{count}" for name, count in sizes.items()}
+    prefix = "corpus-" if args.tool == "bulletin" else f"corpus-{args.tool}-"
+    roots = {name: work / f"{prefix}{count}" for name, count in sizes.items()}
     for name, count in sizes.items():
         if not (roots[name] / ".bench-corpus").is_file():
             print(f"making the corpus of {count} articles ...", flush=True)
